@@ -1,0 +1,86 @@
+/**
+ * Validates a parsed config and resolves `$NAME` references against an environment record,
+ * which is `process.env` on Node and the Worker's bindings on Cloudflare. Every problem is
+ * reported with the path of the field that caused it.
+ */
+import type { z } from "zod";
+import { type RouterConfig, type RouterConfigInput, routerConfigSchema } from "./config-schema.js";
+
+export class ConfigError extends Error {
+  constructor(
+    message: string,
+    readonly source?: string,
+  ) {
+    super(source ? `${source}: ${message}` : message);
+    this.name = "ConfigError";
+  }
+}
+
+export type EnvRecord = Record<string, string | undefined>;
+
+const ENV_REFERENCE = /^\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))$/;
+
+export function resolveRouterConfig(input: unknown, env: EnvRecord, source?: string): RouterConfig {
+  const parsed = routerConfigSchema.safeParse(input);
+  if (!parsed.success) throw new ConfigError(formatZodIssues(parsed.error), source);
+  const config = parsed.data;
+  const problems: string[] = [];
+  const resolve = (value: string, path: string): string => {
+    const match = ENV_REFERENCE.exec(value);
+    if (!match) return value;
+    const name = (match[1] ?? match[2])!;
+    const resolved = env[name];
+    if (resolved === undefined || resolved === "") {
+      problems.push(`${path}: environment variable ${name} is not set`);
+      return "";
+    }
+    return resolved;
+  };
+  for (const [name, provider] of Object.entries(config.providers)) {
+    provider.baseUrl = resolve(provider.baseUrl, `providers.${name}.baseUrl`).replace(/\/+$/, "");
+    if (provider.apiKey !== undefined) provider.apiKey = resolve(provider.apiKey, `providers.${name}.apiKey`);
+    for (const [header, value] of Object.entries(provider.headers ?? {})) {
+      provider.headers![header] = resolve(value, `providers.${name}.headers.${header}`);
+    }
+    if (!/^https?:\/\//.test(provider.baseUrl) && !problems.some((p) => p.includes(`${name}.baseUrl`))) {
+      problems.push(
+        `providers.${name}.baseUrl: must start with http:// or https:// (got "${provider.baseUrl}")`,
+      );
+    }
+  }
+  config.server.tokens = config.server.tokens.map((token, index) => resolve(token, `server.tokens.${index}`));
+  checkRouteTargets(config, problems);
+  if (problems.length > 0) throw new ConfigError(problems.join("\n"), source);
+  return config;
+}
+
+function checkRouteTargets(config: RouterConfig, problems: string[]): void {
+  const check = (route: string | string[] | undefined, path: string) => {
+    if (route === undefined) return;
+    const targets = typeof route === "string" ? [route] : route;
+    targets.forEach((target, index) => {
+      const provider = target.split("/", 1)[0]!;
+      if (!(provider in config.providers)) {
+        const where = typeof route === "string" ? path : `${path}.${index}`;
+        const known = Object.keys(config.providers).join(", ") || "none";
+        problems.push(`${where}: unknown provider "${provider}" in "${target}" (configured: ${known})`);
+      }
+    });
+  };
+  const { routes } = config;
+  check(routes.default, "routes.default");
+  for (const key of ["background", "think", "longContext", "image"] as const)
+    check(routes[key], `routes.${key}`);
+  for (const [model, route] of Object.entries(routes.models ?? {})) check(route, `routes.models.${model}`);
+}
+
+export function formatZodIssues(error: z.ZodError): string {
+  return error.issues
+    .map((issue) => {
+      const path = issue.path.length > 0 ? issue.path.join(".") : "(top level)";
+      return `${path}: ${issue.message}`;
+    })
+    .join("\n");
+}
+
+export type { RouterConfig, RouterConfigInput };

@@ -1,0 +1,60 @@
+/**
+ * Folds a streamed Chat Completions reply into one completion, for upstreams that answer a
+ * non-streaming request with SSE anyway (CCR #454).
+ */
+import type { ChatChunk, ChatCompletion, ChatToolCall } from "../../protocol/openai-chat.js";
+import { readSseEvents, UPSTREAM_FAILURE_EVENT } from "./sse-parse-stream.js";
+
+export async function collectChatStream(body: ReadableStream<Uint8Array>): Promise<ChatCompletion> {
+  let content = "";
+  let reasoning = "";
+  let finishReason: string | null = null;
+  let stopReason: string | number | null = null;
+  const calls = new Map<number, ChatToolCall>();
+  const completion: ChatCompletion = {};
+  const reader = readSseEvents(body).getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    for (const event of value) {
+      if (event.event === UPSTREAM_FAILURE_EVENT)
+        return { error: { message: `upstream failed: ${event.data}` } };
+      if (event.data === "[DONE]") continue;
+      const chunk = JSON.parse(event.data) as ChatChunk;
+      if (chunk.error) return { error: chunk.error };
+      if (chunk.usage) completion.usage = chunk.usage;
+      completion.id ??= chunk.id;
+      completion.model ??= chunk.model;
+      const choice = chunk.choices?.[0];
+      if (!choice) continue;
+      const delta = choice.delta ?? {};
+      content += delta.content ?? "";
+      reasoning += delta.reasoning_content ?? delta.reasoning ?? "";
+      delta.tool_calls?.forEach((part, position) => {
+        const index = part.index ?? position;
+        const call = calls.get(index) ?? { id: "", type: "function", function: { name: "", arguments: "" } };
+        if (part.id && !call.id) call.id = part.id;
+        if (part.function?.name && !call.function.name) call.function.name = part.function.name;
+        call.function.arguments += part.function?.arguments ?? "";
+        calls.set(index, call);
+      });
+      if (choice.finish_reason) finishReason = choice.finish_reason;
+      if (choice.stop_reason !== undefined && choice.stop_reason !== null) stopReason = choice.stop_reason;
+    }
+  }
+  const toolCalls = [...calls.entries()].sort((a, b) => a[0] - b[0]).map(([, call]) => call);
+  completion.choices = [
+    {
+      index: 0,
+      message: {
+        role: "assistant",
+        content: content || null,
+        reasoning_content: reasoning || null,
+        tool_calls: toolCalls.length > 0 ? toolCalls : null,
+      },
+      finish_reason: finishReason,
+      stop_reason: stopReason,
+    },
+  ];
+  return completion;
+}

@@ -1,0 +1,98 @@
+/** An `openai-chat` provider: request preparation and response translation. */
+import type { MessagesRequest } from "../../protocol/anthropic.js";
+import type { ChatCompletion } from "../../protocol/openai-chat.js";
+import { type CompatProfileName, detectCompatProfile, resolveCompat } from "../compat/compat-profiles.js";
+import type { CompatRecord } from "../compat/compat-record.js";
+import type { ProviderConfig } from "../config/config-schema.js";
+import type { Target } from "../config/select-route.js";
+import { RouterError } from "../errors.js";
+import { createChatToAnthropicStream, type StreamSummary } from "../stream/chat-to-anthropic-stream.js";
+import { collectChatStream } from "../stream/collect-chat-stream.js";
+import { messageToSse } from "../stream/message-to-sse.js";
+import { readSseEvents } from "../stream/sse-parse-stream.js";
+import { type BuiltChatRequest, buildChatRequest } from "../translate/build-chat-request.js";
+import { convertCompletion } from "../translate/convert-completion.js";
+
+type ChatProvider = Extract<ProviderConfig, { type: "openai-chat" }>;
+
+export function compatFor(provider: ChatProvider, model: string): CompatRecord {
+  const profile = (provider.compat as CompatProfileName | undefined) ?? detectCompatProfile(provider.baseUrl);
+  return resolveCompat(profile, model, { ...provider.compatOverrides, ...provider.modelCompat?.[model] });
+}
+
+export function prepareChatRequest(
+  target: Target & { provider: ChatProvider },
+  request: MessagesRequest,
+  clientKey: string | undefined,
+): { url: string; init: RequestInit; prepared: BuiltChatRequest } {
+  const compat = compatFor(target.provider, target.model);
+  const built = buildChatRequest(request, target.model, compat);
+  const headers: Record<string, string> = {
+    "content-type": "application/json",
+    accept: request.stream ? "text/event-stream" : "application/json",
+    ...compat.headers,
+    ...target.provider.headers,
+  };
+  const key = target.provider.apiKey ?? clientKey;
+  if (key) headers.authorization = `Bearer ${key}`;
+  return {
+    url: `${target.provider.baseUrl}/chat/completions`,
+    init: { method: "POST", headers, body: JSON.stringify(built.body) },
+    prepared: built,
+  };
+}
+
+export interface ChatResponseContext {
+  messageId: string;
+  clientModel: string;
+  stream: boolean;
+  pingIntervalMs: number;
+  signal: AbortSignal;
+  onEnd(summary: StreamSummary): void;
+}
+
+export async function translateChatResponse(
+  upstream: Response,
+  built: BuiltChatRequest,
+  context: ChatResponseContext,
+): Promise<Response> {
+  const isSse = (upstream.headers.get("content-type") ?? "").includes("text/event-stream");
+  const options = {
+    messageId: context.messageId,
+    clientModel: context.clientModel,
+    toolNames: built.toolNames,
+  };
+  if (context.stream && isSse && upstream.body) {
+    const body = readSseEvents(upstream.body).pipeThrough(
+      createChatToAnthropicStream({
+        ...options,
+        pingIntervalMs: context.pingIntervalMs,
+        signal: context.signal,
+        onEnd: context.onEnd,
+      }),
+    );
+    return new Response(body, { status: 200, headers: SSE_HEADERS });
+  }
+  const completion: ChatCompletion =
+    isSse && upstream.body ? await collectChatStream(upstream.body) : await readJson(upstream);
+  const message = convertCompletion(completion, options);
+  if ("error" in message) throw new RouterError(500, `upstream error: ${message.error}`);
+  context.onEnd({ stopReason: message.stop_reason, usage: message.usage });
+  if (context.stream) return new Response(messageToSse(message), { status: 200, headers: SSE_HEADERS });
+  return Response.json(message);
+}
+
+async function readJson(response: Response): Promise<ChatCompletion> {
+  const text = await response.text();
+  try {
+    return JSON.parse(text) as ChatCompletion;
+  } catch {
+    throw new RouterError(529, `upstream sent a body that is not JSON: ${text.slice(0, 200)}`);
+  }
+}
+
+export const SSE_HEADERS = {
+  "content-type": "text/event-stream; charset=utf-8",
+  "cache-control": "no-cache",
+  connection: "keep-alive",
+};
