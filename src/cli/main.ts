@@ -14,6 +14,7 @@ const main = defineCommand({
     router: () => import("./commands/router.js").then((m) => m.default),
     claude: () => import("./commands/claude.js").then((m) => m.default),
     env: () => import("./commands/env.js").then((m) => m.default),
+    demo: () => import("./commands/demo.js").then((m) => m.default),
   },
 });
 

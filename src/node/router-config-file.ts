@@ -1,5 +1,6 @@
 /** Reads router config from a file, or builds one from `grove router` quick-mode flags. */
 import { readFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
 import type { RouterConfig } from "../router/config/config-schema.js";
 import { ConfigError, type EnvRecord, resolveRouterConfig } from "../router/config/resolve-config.js";
 
@@ -16,10 +17,22 @@ export function loadRouterConfigFile(path: string, env: EnvRecord = process.env)
   } catch (error) {
     throw new ConfigError(`not valid JSON: ${(error as Error).message}`, path);
   }
-  return resolveRouterConfig(json, env, path);
+  return resolveRouterConfig(json, env, path, {
+    loadScript: (script) => readJsonFile(resolve(dirname(path), script)),
+  });
+}
+
+function readJsonFile(path: string): unknown {
+  const text = readFileSync(path, "utf8");
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new Error(`${path} is not valid JSON: ${(error as Error).message}`);
+  }
 }
 
 export interface QuickRouterOptions {
+  /** An OpenAI-compatible base URL, or `demo` for grove's built-in scripted model. */
   upstream: string;
   upstreamKey?: string;
   model?: string;
@@ -33,12 +46,16 @@ export interface QuickRouterOptions {
 
 /** y-router style: one OpenAI-compatible upstream; `--model` forces the model, else it passes through. */
 export function quickRouterConfig(options: QuickRouterOptions, env: EnvRecord = process.env): RouterConfig {
-  const provider: Record<string, unknown> = { type: "openai-chat", baseUrl: options.upstream };
+  const provider: Record<string, unknown> =
+    options.upstream === "demo"
+      ? { type: "script", script: "builtin:demo" }
+      : { type: "openai-chat", baseUrl: options.upstream };
   if (options.upstreamKey) provider.apiKey = options.upstreamKey;
   if (options.compat) provider.compat = options.compat;
+  const name = options.upstream === "demo" ? "demo" : "upstream";
   const input = {
-    providers: { upstream: provider },
-    routes: { default: options.model ? `upstream/${options.model}` : "upstream" },
+    providers: { [name]: provider },
+    routes: { default: options.model ? `${name}/${options.model}` : name },
     server: {
       host: options.host,
       port: options.port,

@@ -1,7 +1,7 @@
 /** Runs the built `grove` CLI (dist/cli/main.js) as a real child process, for CLI and e2e tests. */
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
-import { createServer } from "node:net";
+import { connect, createServer } from "node:net";
 import { fileURLToPath } from "node:url";
 
 export const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
@@ -30,12 +30,13 @@ export function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv 
 
 const children = new Set<ChildProcess>();
 
-/** SIGKILLs every child these helpers started that is still running (for afterEach/afterAll). */
-export function killAllChildren(): void {
+/** SIGKILLs every child these helpers started that is still running, but `keep` (for afterEach/afterAll). */
+export function killAllChildren(keep: ChildProcess[] = []): void {
   for (const child of children) {
+    if (keep.includes(child)) continue;
     if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+    children.delete(child);
   }
-  children.clear();
 }
 
 function track(child: ChildProcess): ChildProcess {
@@ -59,7 +60,11 @@ export interface SpawnOptions {
 }
 
 /** Runs any command to completion with stdin closed, collecting its output. */
-export function runProcess(command: string, args: string[], options: SpawnOptions = {}): Promise<ProcessResult> {
+export function runProcess(
+  command: string,
+  args: string[],
+  options: SpawnOptions = {},
+): Promise<ProcessResult> {
   const child = track(
     spawn(command, args, {
       cwd: options.cwd ?? repoRoot,
@@ -159,9 +164,11 @@ export async function startGroveRouter(
           resolve(found);
         } else if (child.exitCode !== null || child.signalCode !== null) {
           finish();
-          reject(new Error(`grove router exited (${child.exitCode ?? child.signalCode}) before ${what}
+          reject(
+            new Error(`grove router exited (${child.exitCode ?? child.signalCode}) before ${what}
 stdout: ${stdout}
-stderr: ${stderr}`));
+stderr: ${stderr}`),
+          );
         }
       };
       const timer = setTimeout(() => {
@@ -176,7 +183,11 @@ stderr: ${stderr}`));
       check();
     });
 
-  const match = await waitFor(() => LISTENING.exec(stdout) ?? undefined, options.timeoutMs ?? 15_000, "the listening line");
+  const match = await waitFor(
+    () => LISTENING.exec(stdout) ?? undefined,
+    options.timeoutMs ?? 15_000,
+    "the listening line",
+  );
   const printedUrl = match[1]!;
   const port = Number(match[2]);
   return {
@@ -214,8 +225,7 @@ export async function freePort(): Promise<number> {
 }
 
 /** Whether anything accepts TCP connections on host:port. */
-export async function isListening(port: number, host = "127.0.0.1"): Promise<boolean> {
-  const { connect } = await import("node:net");
+export function isListening(port: number, host = "127.0.0.1"): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = connect({ port, host });
     socket.once("connect", () => {

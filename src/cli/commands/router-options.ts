@@ -6,6 +6,7 @@ import type { RouterConfig } from "../../router/config/config-schema.js";
 import { CliError } from "../errors.js";
 
 export interface RouterFlags {
+  demo?: boolean;
   config?: string;
   upstream?: string;
   "upstream-key"?: string;
@@ -31,10 +32,15 @@ export function routerConfigFromFlags(flags: RouterFlags): RouterConfig {
     : [];
   const logLevel = parseLogLevel(flags["log-level"]);
   const pingIntervalMs = flags["ping-interval"] === undefined ? undefined : parseMs(flags["ping-interval"]);
-  if (flags.upstream) {
+  if (flags.demo && (flags.upstream || flags.config)) {
+    throw new CliError(
+      "--demo serves grove's scripted model; it cannot be combined with --upstream or --config",
+    );
+  }
+  if (flags.upstream || flags.demo) {
     if (flags.config) throw new CliError("--upstream and --config are alternatives: pass one of them");
     return quickRouterConfig({
-      upstream: flags.upstream,
+      upstream: flags.demo ? "demo" : flags.upstream!,
       upstreamKey: flags["upstream-key"],
       model: flags.model,
       compat: flags.compat,
@@ -82,6 +88,7 @@ function parseLogLevel(value: string | undefined): LogLevel | undefined {
 }
 
 export const routerArgs = {
+  demo: { type: "boolean", description: "Serve grove's built-in scripted demo model (offline, no key)" },
   config: { type: "string", description: "Router config file (JSON). Default: $GROVE_HOME/router.json" },
   upstream: {
     type: "string",

@@ -4,6 +4,7 @@
  */
 import { z } from "zod";
 import { compatProfileNames } from "../compat/compat-profiles.js";
+import { scriptSchema } from "../script/script-schema.js";
 
 /** `provider/model`, or just `provider` to pass the client's model name through. */
 const targetSchema = z
@@ -71,9 +72,22 @@ const anthropicProviderSchema = z
   })
   .strict();
 
+const scriptProviderSchema = z
+  .object({
+    type: z.literal("script"),
+    script: z
+      .union([z.string(), scriptSchema])
+      .describe("A script file (relative to this config), `builtin:demo`, or the script itself."),
+    compat: z.enum(compatProfileNames as [string, ...string[]]).optional(),
+    compatOverrides: compatOverridesSchema.optional(),
+    models: z.array(z.string()).optional(),
+  })
+  .strict();
+
 export const providerSchema = z.discriminatedUnion("type", [
   openAiChatProviderSchema,
   anthropicProviderSchema,
+  scriptProviderSchema,
 ]);
 
 export const routerConfigSchema = z

@@ -4,6 +4,8 @@
  * reported with the path of the field that caused it.
  */
 import type { z } from "zod";
+import { builtinScripts } from "../script/builtin-scripts.js";
+import { type Script, scriptSchema } from "../script/script-schema.js";
 import { type RouterConfig, type RouterConfigInput, routerConfigSchema } from "./config-schema.js";
 
 export class ConfigError extends Error {
@@ -20,7 +22,17 @@ export type EnvRecord = Record<string, string | undefined>;
 
 const ENV_REFERENCE = /^\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))$/;
 
-export function resolveRouterConfig(input: unknown, env: EnvRecord, source?: string): RouterConfig {
+export interface ResolveOptions {
+  /** Reads a script file named in the config; only runtimes with a file system provide one. */
+  loadScript?: (path: string) => unknown;
+}
+
+export function resolveRouterConfig(
+  input: unknown,
+  env: EnvRecord,
+  source?: string,
+  options: ResolveOptions = {},
+): RouterConfig {
   const parsed = routerConfigSchema.safeParse(input);
   if (!parsed.success) throw new ConfigError(formatZodIssues(parsed.error), source);
   const config = parsed.data;
@@ -37,6 +49,10 @@ export function resolveRouterConfig(input: unknown, env: EnvRecord, source?: str
     return resolved;
   };
   for (const [name, provider] of Object.entries(config.providers)) {
+    if (provider.type === "script") {
+      provider.script = resolveScript(provider.script, `providers.${name}.script`, options, problems);
+      continue;
+    }
     provider.baseUrl = resolve(provider.baseUrl, `providers.${name}.baseUrl`).replace(/\/+$/, "");
     if (provider.apiKey !== undefined) provider.apiKey = resolve(provider.apiKey, `providers.${name}.apiKey`);
     for (const [header, value] of Object.entries(provider.headers ?? {})) {
@@ -52,6 +68,44 @@ export function resolveRouterConfig(input: unknown, env: EnvRecord, source?: str
   checkRouteTargets(config, problems);
   if (problems.length > 0) throw new ConfigError(problems.join("\n"), source);
   return config;
+}
+
+function resolveScript(
+  script: string | Script,
+  path: string,
+  options: ResolveOptions,
+  problems: string[],
+): Script {
+  if (typeof script !== "string") return script;
+  const builtin = script.startsWith("builtin:") ? builtinScripts[script.slice("builtin:".length)] : undefined;
+  if (builtin) return builtin;
+  if (script.startsWith("builtin:")) {
+    problems.push(
+      `${path}: unknown built-in script "${script}" (available: ${Object.keys(builtinScripts)
+        .map((n) => `builtin:${n}`)
+        .join(", ")})`,
+    );
+    return { replies: [] };
+  }
+  if (!options.loadScript) {
+    problems.push(`${path}: script files cannot be read on this runtime; put the script inline`);
+    return { replies: [] };
+  }
+  let raw: unknown;
+  try {
+    raw = options.loadScript(script);
+  } catch (error) {
+    problems.push(
+      `${path}: cannot load "${script}": ${error instanceof Error ? error.message : String(error)}`,
+    );
+    return { replies: [] };
+  }
+  const parsed = scriptSchema.safeParse(raw);
+  if (!parsed.success) {
+    problems.push(`${path} ("${script}"): ${formatZodIssues(parsed.error).replaceAll("\n", `\n${path}: `)}`);
+    return { replies: [] };
+  }
+  return parsed.data;
 }
 
 function checkRouteTargets(config: RouterConfig, problems: string[]): void {

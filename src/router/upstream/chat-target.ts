@@ -13,9 +13,20 @@ import { readSseEvents } from "../stream/sse-parse-stream.js";
 import { type BuiltChatRequest, buildChatRequest } from "../translate/build-chat-request.js";
 import { convertCompletion } from "../translate/convert-completion.js";
 
-type ChatProvider = Extract<ProviderConfig, { type: "openai-chat" }>;
+/** Providers that take Chat Completions requests: real backends, and scripts that act as one. */
+type ChatProvider = Extract<ProviderConfig, { type: "openai-chat" | "script" }>;
+
+/** Script providers are reached through this URL scheme; the app's fetch hands them to the script. */
+export const SCRIPT_URL_PREFIX = "script://";
 
 export function compatFor(provider: ChatProvider, model: string): CompatRecord {
+  if (provider.type === "script") {
+    return resolveCompat(
+      (provider.compat as CompatProfileName | undefined) ?? "generic",
+      model,
+      provider.compatOverrides,
+    );
+  }
   const profile = (provider.compat as CompatProfileName | undefined) ?? detectCompatProfile(provider.baseUrl);
   return resolveCompat(profile, model, { ...provider.compatOverrides, ...provider.modelCompat?.[model] });
 }
@@ -31,12 +42,20 @@ export function prepareChatRequest(
     "content-type": "application/json",
     accept: request.stream ? "text/event-stream" : "application/json",
     ...compat.headers,
-    ...target.provider.headers,
   };
-  const key = target.provider.apiKey ?? clientKey;
+  const provider = target.provider;
+  if (provider.type === "script") {
+    return {
+      url: `${SCRIPT_URL_PREFIX}${target.providerName}/chat/completions`,
+      init: { method: "POST", headers, body: JSON.stringify(built.body) },
+      prepared: built,
+    };
+  }
+  Object.assign(headers, provider.headers);
+  const key = provider.apiKey ?? clientKey;
   if (key) headers.authorization = `Bearer ${key}`;
   return {
-    url: `${target.provider.baseUrl}/chat/completions`,
+    url: `${provider.baseUrl}/chat/completions`,
     init: { method: "POST", headers, body: JSON.stringify(built.body) },
     prepared: built,
   };

@@ -1,0 +1,177 @@
+/**
+ * A script provider behaves like an OpenAI-compatible server: it receives the translated Chat
+ * Completions request and answers with real SSE or JSON, so scripted replies travel the same
+ * translation path as a real backend's.
+ */
+import type { ChatChunk, ChatCompletion, ChatRequest, ChatToolCall } from "../../protocol/openai-chat.js";
+import { ScriptCursor } from "./match-reply.js";
+import type { Script, ScriptReply } from "./script-schema.js";
+
+const encoder = new TextEncoder();
+
+export type ScriptUpstream = (request: ChatRequest, signal?: AbortSignal | null) => Promise<Response>;
+
+export function createScriptUpstream(name: string, script: Script): ScriptUpstream {
+  const cursor = new ScriptCursor(name, script);
+  return async (request, signal) => {
+    const picked = cursor.next(request);
+    if ("error" in picked) return errorResponse(500, picked.error);
+    const { reply } = picked;
+    if (reply.delayMs) await sleep(reply.delayMs, signal);
+    if (reply.status !== undefined || reply.error !== undefined) {
+      return errorResponse(
+        reply.status ?? 500,
+        reply.error ?? `scripted error from "${name}"`,
+        reply.headers,
+      );
+    }
+    const context = { cwd: findCwd(request), model: request.model };
+    if (!request.stream) return Response.json(completionFor(reply, request.model, context));
+    return new Response(chunkStream(chunksFor(reply, request.model, context), reply, signal), {
+      headers: { "content-type": "text/event-stream" },
+    });
+  };
+}
+
+interface TemplateContext {
+  cwd: string;
+  model: string;
+}
+
+/** `{{cwd}}` lets one script write absolute paths wherever the client runs. */
+function fill(text: string, context: TemplateContext): string {
+  return text.replaceAll("{{cwd}}", context.cwd).replaceAll("{{model}}", context.model);
+}
+
+function findCwd(request: ChatRequest): string {
+  for (const message of request.messages) {
+    if (typeof message.content !== "string") continue;
+    const match = /working directory: (\S+)/i.exec(message.content);
+    if (match) return match[1]!;
+  }
+  return ".";
+}
+
+function toolCalls(reply: ScriptReply, context: TemplateContext): ChatToolCall[] {
+  return (reply.toolCalls ?? []).map((call, index) => ({
+    id: call.id ?? `call_script_${index}_${Math.random().toString(36).slice(2, 10)}`,
+    type: "function",
+    function: {
+      name: call.name,
+      arguments: fill(
+        typeof call.arguments === "string" ? call.arguments : JSON.stringify(call.arguments),
+        context,
+      ),
+    },
+  }));
+}
+
+function usageFor(reply: ScriptReply, request: string) {
+  const input = reply.usage?.input ?? Math.ceil(request.length / 4);
+  const output =
+    reply.usage?.output ?? Math.ceil(((reply.text?.length ?? 0) + (reply.reasoning?.length ?? 0)) / 4) + 1;
+  return {
+    prompt_tokens: input,
+    completion_tokens: output,
+    total_tokens: input + output,
+    prompt_tokens_details: { cached_tokens: reply.usage?.cached ?? 0 },
+  };
+}
+
+function finishReason(reply: ScriptReply): string {
+  return reply.finishReason ?? (reply.toolCalls?.length ? "tool_calls" : "stop");
+}
+
+function completionFor(reply: ScriptReply, model: string, context: TemplateContext): ChatCompletion {
+  const calls = toolCalls(reply, context);
+  return {
+    id: "chatcmpl-script",
+    model,
+    choices: [
+      {
+        index: 0,
+        message: {
+          role: "assistant",
+          content: reply.text === undefined ? null : fill(reply.text, context),
+          reasoning_content: reply.reasoning ?? null,
+          tool_calls: calls.length > 0 ? calls : null,
+        },
+        finish_reason: finishReason(reply),
+      },
+    ],
+    usage: usageFor(reply, JSON.stringify(context)),
+  };
+}
+
+function chunksFor(reply: ScriptReply, model: string, context: TemplateContext): ChatChunk[] {
+  const size = reply.chunkSize ?? 16;
+  const chunk = (delta: ChatChunk["choices"]) => ({ id: "chatcmpl-script", model, choices: delta });
+  const chunks: ChatChunk[] = [];
+  for (const piece of split(reply.reasoning ?? "", size))
+    chunks.push(chunk([{ index: 0, delta: { reasoning_content: piece } }]));
+  for (const piece of split(fill(reply.text ?? "", context), size))
+    chunks.push(chunk([{ index: 0, delta: { content: piece } }]));
+  toolCalls(reply, context).forEach((call, index) => {
+    const args = split(call.function.arguments, Math.max(8, Math.ceil(call.function.arguments.length / 3)));
+    args.forEach((piece, position) => {
+      const head =
+        position === 0
+          ? { id: call.id, type: "function", function: { name: call.function.name, arguments: piece } }
+          : { function: { arguments: piece } };
+      chunks.push(chunk([{ index: 0, delta: { tool_calls: [{ index, ...head }] } }]));
+    });
+  });
+  chunks.push(chunk([{ index: 0, delta: {}, finish_reason: finishReason(reply) }]));
+  chunks.push({ id: "chatcmpl-script", model, choices: [], usage: usageFor(reply, JSON.stringify(context)) });
+  return chunks;
+}
+
+function split(text: string, size: number): string[] {
+  const pieces: string[] = [];
+  const characters = [...text];
+  for (let i = 0; i < characters.length; i += size) pieces.push(characters.slice(i, i + size).join(""));
+  return pieces;
+}
+
+function chunkStream(
+  chunks: ChatChunk[],
+  reply: ScriptReply,
+  signal?: AbortSignal | null,
+): ReadableStream<Uint8Array> {
+  let sent = 0;
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      if (reply.cutAfterChunks !== undefined && sent >= reply.cutAfterChunks) {
+        controller.error(new Error(`the script cut the stream after ${sent} chunks`));
+        return;
+      }
+      if (sent > 0 && reply.chunkDelayMs) await sleep(reply.chunkDelayMs, signal);
+      const next = chunks[sent];
+      sent += 1;
+      if (next === undefined) {
+        controller.enqueue(encoder.encode("data: [DONE]\n\n"));
+        controller.close();
+        return;
+      }
+      controller.enqueue(encoder.encode(`data: ${JSON.stringify(next)}\n\n`));
+    },
+  });
+}
+
+function errorResponse(status: number, message: string, headers: Record<string, string> = {}): Response {
+  return Response.json({ error: { message, type: "script_error" } }, { status, headers });
+}
+
+function sleep(ms: number, signal?: AbortSignal | null): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(resolve, ms);
+    signal?.addEventListener(
+      "abort",
+      () => {
+        clearTimeout(timer);
+        reject(signal.reason);
+      },
+      { once: true },
+    );
+  });
+}
