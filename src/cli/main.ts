@@ -1,33 +1,71 @@
 #!/usr/bin/env node
-import { defineCommand, runMain } from "citty";
+import { defineCommand, renderUsage, runCommand, showUsage } from "citty";
 import { ConfigError } from "../router/config/resolve-config.js";
 import { RouterError } from "../router/errors.js";
 import { CliError } from "./errors.js";
 
+const VERSION = "0.1.0";
+
 const main = defineCommand({
   meta: {
     name: "grove",
-    version: "0.1.0",
+    version: VERSION,
     description: "Parallel coding agents on any model, with one landing queue.",
   },
   subCommands: {
+    demo: () => import("./commands/demo.js").then((m) => m.default),
     router: () => import("./commands/router.js").then((m) => m.default),
     claude: () => import("./commands/claude.js").then((m) => m.default),
     env: () => import("./commands/env.js").then((m) => m.default),
-    demo: () => import("./commands/demo.js").then((m) => m.default),
   },
 });
 
-process.on("uncaughtException", reportAndExit);
-runMain(main).catch(reportAndExit);
+/** Commands that hand every argument to another program, `--help` included. */
+const PASSTHROUGH = new Set(["claude"]);
 
-function reportAndExit(error: unknown): never {
+async function run(rawArgs: string[]): Promise<void> {
+  const [first] = rawArgs;
+  if (first && PASSTHROUGH.has(first)) {
+    await runCommand(main, { rawArgs });
+    return;
+  }
+  const beforeSeparator = rawArgs.includes("--") ? rawArgs.slice(0, rawArgs.indexOf("--")) : rawArgs;
+  if (beforeSeparator.some((arg) => arg === "--help" || arg === "-h") || rawArgs.length === 0) {
+    const [command, parent] = await resolveForUsage(rawArgs);
+    await showUsage(command, parent);
+    return;
+  }
+  if (rawArgs.length === 1 && (first === "--version" || first === "-v")) {
+    process.stdout.write(`${VERSION}\n`);
+    return;
+  }
+  await runCommand(main, { rawArgs });
+}
+
+type Command = Parameters<typeof showUsage>[0];
+
+async function resolveForUsage(rawArgs: string[]): Promise<[Command, Command | undefined]> {
+  const name = rawArgs.find((arg) => !arg.startsWith("-"));
+  const subCommands = main.subCommands as Record<string, () => Promise<Command>>;
+  const loader = name ? subCommands[name] : undefined;
+  return loader ? [await loader(), main] : [main, undefined];
+}
+
+async function report(error: unknown): Promise<never> {
   if (error instanceof CliError || error instanceof ConfigError || error instanceof RouterError) {
     process.stderr.write(`grove: ${error.message}\n`);
     process.exit(error instanceof CliError ? error.exitCode : 1);
+  }
+  if (error instanceof Error && error.name === "CLIError") {
+    // citty's own argument errors (unknown command, missing argument): the usage makes them actionable.
+    const [command, parent] = await resolveForUsage(process.argv.slice(2));
+    process.stderr.write(`${await renderUsage(command, parent)}\n\ngrove: ${error.message}\n`);
+    process.exit(2);
   }
   process.stderr.write(
     `grove: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
   );
   process.exit(1);
 }
+
+run(process.argv.slice(2)).catch(report);

@@ -91,7 +91,7 @@ function withScriptProviders(config: RouterConfig, networkFetch: typeof fetch): 
   for (const [name, provider] of Object.entries(config.providers)) {
     if (provider.type !== "script") continue;
     if (typeof provider.script === "string") throw new Error(`providers.${name}.script was not resolved`);
-    scripts.set(name, createScriptUpstream(name, provider.script));
+    scripts.set(name, createScriptUpstream(provider.script.name ?? name, provider.script));
   }
   if (scripts.size === 0) return networkFetch;
   return (input, init) => {

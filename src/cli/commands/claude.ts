@@ -1,6 +1,7 @@
 import { spawn } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import { appendFile } from "node:fs/promises";
+import { constants } from "node:os";
 import { join } from "node:path";
 import { defineCommand } from "citty";
 import { claudeEnvironment, routerClientUrl } from "../../node/claude-env.js";
@@ -35,7 +36,9 @@ export default defineCommand({
     });
     const code = await new Promise<number>((resolve, reject) => {
       child.once("error", (error) => reject(new CliError(`could not start ${claude}: ${error.message}`)));
-      child.once("exit", (exitCode, signal) => resolve(exitCode ?? (signal ? 128 + 15 : 1)));
+      child.once("exit", (exitCode, signal) =>
+        resolve(exitCode ?? 128 + (signal ? (constants.signals[signal] ?? 15) : 0)),
+      );
     });
     await ownRouter?.close();
     process.exit(code);

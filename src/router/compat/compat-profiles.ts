@@ -79,16 +79,28 @@ export const compatProfileNames = Object.keys(compatProfiles) as CompatProfileNa
 
 /** Guesses the profile from a base URL, for providers that do not name one. */
 export function detectCompatProfile(baseUrl: string): CompatProfileName {
-  const url = baseUrl.toLowerCase();
-  if (url.includes("openrouter.ai")) return "openrouter";
-  if (url.includes("api.openai.com")) return "openai";
-  if (url.includes("deepseek.com")) return "deepseek";
-  if (url.includes("generativelanguage.googleapis.com")) return "gemini";
-  if (url.includes(":11434")) return "ollama";
-  if (url.includes(":1234")) return "lmstudio";
-  if (url.includes(":8080")) return "llamacpp";
-  if (url.includes(":8000")) return "vllm";
-  return "generic";
+  let url: URL;
+  try {
+    url = new URL(baseUrl);
+  } catch {
+    return "generic";
+  }
+  const host = url.hostname.toLowerCase();
+  const byHost: [string, CompatProfileName][] = [
+    ["openrouter.ai", "openrouter"],
+    ["api.openai.com", "openai"],
+    ["deepseek.com", "deepseek"],
+    ["generativelanguage.googleapis.com", "gemini"],
+  ];
+  for (const [suffix, profile] of byHost) if (host === suffix || host.endsWith(`.${suffix}`)) return profile;
+  // The default ports of the common local servers.
+  const byPort: Record<string, CompatProfileName> = {
+    "11434": "ollama",
+    "1234": "lmstudio",
+    "8080": "llamacpp",
+    "8000": "vllm",
+  };
+  return byPort[url.port] ?? "generic";
 }
 
 /** The effective record for one upstream model: defaults, then profile, then model rules, then user overrides. */

@@ -16,11 +16,10 @@ import type { ChatChunk, ChatToolCallDelta, ChatUsage } from "../../protocol/ope
 import { mapStopReason } from "../translate/map-stop-reason.js";
 import { mapUsage } from "../translate/map-usage.js";
 import { parseToolArguments } from "../translate/repair-tool-arguments.js";
+import { UNSIGNED_THINKING_SIGNATURE } from "../translate/thinking-signature.js";
 import { sanitizeToolId } from "../translate/tool-ids.js";
 import type { ToolNameMap } from "../translate/tool-names.js";
 import { type SseEvent, UPSTREAM_FAILURE_EVENT } from "./sse-parse-stream.js";
-
-export const UNSIGNED_THINKING_SIGNATURE = "grove-unsigned";
 
 export interface StreamSummary {
   stopReason: StopReason | null;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { MessagesResponse } from "../../protocol/anthropic.js";
 import type { ChatCompletion } from "../../protocol/openai-chat.js";
-import { UNSIGNED_THINKING_SIGNATURE } from "../stream/chat-to-anthropic-stream.js";
+import { UNSIGNED_THINKING_SIGNATURE } from "../translate/thinking-signature.js";
 import { convertCompletion } from "./convert-completion.js";
 import { createToolNameMap, type ToolNameMap } from "./tool-names.js";
 

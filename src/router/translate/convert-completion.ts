@@ -4,10 +4,10 @@
  */
 import type { MessagesResponse, ResponseContentBlock } from "../../protocol/anthropic.js";
 import type { ChatCompletion } from "../../protocol/openai-chat.js";
-import { UNSIGNED_THINKING_SIGNATURE } from "../stream/chat-to-anthropic-stream.js";
 import { mapStopReason } from "./map-stop-reason.js";
 import { mapUsage } from "./map-usage.js";
 import { parseToolArguments } from "./repair-tool-arguments.js";
+import { UNSIGNED_THINKING_SIGNATURE } from "./thinking-signature.js";
 import { sanitizeToolId } from "./tool-ids.js";
 import type { ToolNameMap } from "./tool-names.js";
 

@@ -7,7 +7,7 @@
 import type { MessagesRequest } from "../../protocol/anthropic.js";
 import type { ProviderConfig } from "../config/config-schema.js";
 import type { Target } from "../config/select-route.js";
-import { UNSIGNED_THINKING_SIGNATURE } from "../stream/chat-to-anthropic-stream.js";
+import { UNSIGNED_THINKING_SIGNATURE } from "../translate/thinking-signature.js";
 
 type AnthropicProvider = Extract<ProviderConfig, { type: "anthropic" }>;
 
