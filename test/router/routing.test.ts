@@ -2,9 +2,9 @@ import { createServer, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
 import Anthropic from "@anthropic-ai/sdk";
 import { afterEach, describe, expect, it } from "vitest";
-import { serveRouter, type RunningRouter } from "../../src/node/serve-router.js";
-import { resolveRouterConfig } from "../../src/router/config/resolve-config.js";
+import { type RunningRouter, serveRouter } from "../../src/node/serve-router.js";
 import type { RouterConfigInput } from "../../src/router/config/config-schema.js";
+import { resolveRouterConfig } from "../../src/router/config/resolve-config.js";
 import { type FakeChatUpstream, startFakeChatUpstream, textChunks } from "../support/fake-chat-upstream.js";
 
 const closers: (() => Promise<void>)[] = [];
@@ -19,9 +19,14 @@ async function upstream(): Promise<FakeChatUpstream> {
 }
 
 async function router(input: RouterConfigInput): Promise<{ router: RunningRouter; client: Anthropic }> {
-  const running = await serveRouter({ config: resolveRouterConfig({ ...input, server: { host: "127.0.0.1", port: 0 } }, {}) });
+  const running = await serveRouter({
+    config: resolveRouterConfig({ ...input, server: { host: "127.0.0.1", port: 0 } }, {}),
+  });
   closers.push(() => running.close());
-  return { router: running, client: new Anthropic({ baseURL: running.url, apiKey: "client", maxRetries: 0 }) };
+  return {
+    router: running,
+    client: new Anthropic({ baseURL: running.url, apiKey: "client", maxRetries: 0 }),
+  };
 }
 
 const ask = (model: string, extra: Record<string, unknown> = {}) => ({
@@ -37,7 +42,10 @@ describe("routes", () => {
     const b = await upstream();
     for (const fake of [a, b]) fake.setResponder(() => ({ type: "stream", chunks: textChunks("ok", 1) }));
     const { client } = await router({
-      providers: { a: { type: "openai-chat", baseUrl: a.baseUrl }, b: { type: "openai-chat", baseUrl: b.baseUrl } },
+      providers: {
+        a: { type: "openai-chat", baseUrl: a.baseUrl },
+        b: { type: "openai-chat", baseUrl: b.baseUrl },
+      },
       routes: {
         default: "a/default-model",
         models: { opus: "b/big-model" },
@@ -48,7 +56,9 @@ describe("routes", () => {
     await client.messages.create(ask("claude-opus-4-8"));
     await client.messages.create(ask("claude-haiku-4-5-20251001"));
     await client.messages.create(ask("claude-sonnet-4-6"));
-    await client.messages.create(ask("claude-sonnet-4-6", { thinking: { type: "enabled", budget_tokens: 2048 } }));
+    await client.messages.create(
+      ask("claude-sonnet-4-6", { thinking: { type: "enabled", budget_tokens: 2048 } }),
+    );
     await client.messages.create(ask("b/explicit-model"));
     expect(a.requests.map((r) => r.body.model)).toEqual(["default-model", "thinker"]);
     expect(b.requests.map((r) => r.body.model)).toEqual(["big-model", "small-model", "explicit-model"]);
@@ -61,9 +71,15 @@ describe("routes", () => {
       { type: "error", status: 429, body: { error: { message: "busy" } }, headers: { "retry-after": "0.2" } },
       { type: "error", status: 503, body: { error: { message: "down" } } },
     );
-    b.enqueue({ type: "json", body: { choices: [{ message: { content: "from b" }, finish_reason: "stop" }] } });
+    b.enqueue({
+      type: "json",
+      body: { choices: [{ message: { content: "from b" }, finish_reason: "stop" }] },
+    });
     const { client } = await router({
-      providers: { a: { type: "openai-chat", baseUrl: a.baseUrl }, b: { type: "openai-chat", baseUrl: b.baseUrl } },
+      providers: {
+        a: { type: "openai-chat", baseUrl: a.baseUrl },
+        b: { type: "openai-chat", baseUrl: b.baseUrl },
+      },
       routes: { default: ["a/m1", "b/m2"] },
       retry: { attempts: 2, initialDelayMs: 10, maxDelayMs: 5000 },
     });
@@ -80,7 +96,10 @@ describe("routes", () => {
     const b = await upstream();
     a.enqueue({ type: "error", status: 400, body: { error: { message: "bad tool schema" } } });
     const { client } = await router({
-      providers: { a: { type: "openai-chat", baseUrl: a.baseUrl }, b: { type: "openai-chat", baseUrl: b.baseUrl } },
+      providers: {
+        a: { type: "openai-chat", baseUrl: a.baseUrl },
+        b: { type: "openai-chat", baseUrl: b.baseUrl },
+      },
       routes: { default: ["a/m1", "b/m2"] },
     });
     await expect(client.messages.create(ask("x"))).rejects.toMatchObject({ status: 400 });
@@ -117,7 +136,14 @@ describe("anthropic pass-through provider", () => {
     closers.push(() => new Promise((resolve) => server.close(() => resolve())));
     const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     const { client } = await router({
-      providers: { native: { type: "anthropic", baseUrl, apiKey: "native-key", betas: ["interleaved-thinking-2025-05-14"] } },
+      providers: {
+        native: {
+          type: "anthropic",
+          baseUrl,
+          apiKey: "native-key",
+          betas: ["interleaved-thinking-2025-05-14"],
+        },
+      },
       routes: { default: "native/claude-real" },
     });
     const message = await client.messages.create(
@@ -163,7 +189,10 @@ describe("script provider", () => {
     ]);
     const first = await client.messages.create(ask("x"));
     expect(first.content[0]).toMatchObject({ text: "first reply" });
-    const second = await client.messages.create({ ...ask("x"), messages: [{ role: "user", content: "the second one" }] });
+    const second = await client.messages.create({
+      ...ask("x"),
+      messages: [{ role: "user", content: "the second one" }],
+    });
     expect(second.content[0]).toMatchObject({ text: "matched second" });
     const error = await client.messages.create(ask("x")).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(Anthropic.APIError);
@@ -176,7 +205,9 @@ describe("script provider", () => {
       { status: 429, error: "scripted limit", headers: { "retry-after": "3" } },
       { text: "a long answer that gets cut", chunkSize: 3, cutAfterChunks: 2 },
     ]);
-    const limited = await client.messages.create(ask("x")).catch((e: unknown) => e as InstanceType<typeof Anthropic.APIError>);
+    const limited = await client.messages
+      .create(ask("x"))
+      .catch((e: unknown) => e as InstanceType<typeof Anthropic.APIError>);
     expect(limited).toMatchObject({ status: 429 });
     const response = await fetch(`${running.url}/v1/messages`, {
       method: "POST",

@@ -7,7 +7,7 @@ export type ReasoningRequestStyle =
   | "none"
   /** OpenAI style: `reasoning_effort: "low" | "medium" | "high"`. */
   | "reasoning_effort"
-  /** OpenRouter style: `reasoning: { effort }` (or `{ enabled: false }` to switch it off). */
+  /** OpenRouter style: `reasoning: { effort }`; nothing when the client switches thinking off. */
   | "openrouter"
   /** DeepSeek v3.1+/GLM style: `thinking: { type: "enabled" | "disabled" }`. */
   | "thinking_toggle";

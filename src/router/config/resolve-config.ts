@@ -129,12 +129,16 @@ function checkRouteTargets(config: RouterConfig, problems: string[]): void {
 }
 
 export function formatZodIssues(error: z.ZodError): string {
-  return error.issues
-    .map((issue) => {
-      const path = issue.path.length > 0 ? issue.path.join(".") : "(top level)";
-      return `${path}: ${issue.message}`;
-    })
-    .join("\n");
+  return error.issues.map((issue) => formatIssue(issue, [])).join("\n");
+}
+
+/** zod nests the real reason for a bad record key inside the issue; show that, not "Invalid key". */
+function formatIssue(issue: z.core.$ZodIssue, prefix: PropertyKey[]): string {
+  const path = [...prefix, ...issue.path];
+  if (issue.code === "invalid_key" && issue.issues.length > 0) {
+    return issue.issues.map((inner) => formatIssue(inner, path)).join("\n");
+  }
+  return `${path.length > 0 ? path.map(String).join(".") : "(top level)"}: ${issue.message}`;
 }
 
 export type { RouterConfig, RouterConfigInput };

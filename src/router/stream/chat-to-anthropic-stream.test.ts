@@ -440,6 +440,31 @@ describe("createChatToAnthropicStream: tool calls", () => {
     ]);
   });
 
+  // Gemini's OpenAI endpoint omits `index` and sends each parallel call complete in its own chunk.
+  it("keeps indexless parallel calls with distinct ids apart (Gemini)", async () => {
+    const { blocks } = await run([
+      [
+        toolChunk({
+          id: "call_a",
+          type: "function",
+          function: { name: "Read", arguments: '{"file_path":"/a"}' },
+        }),
+      ],
+      [
+        toolChunk({
+          id: "call_b",
+          type: "function",
+          function: { name: "Read", arguments: '{"file_path":"/b"}' },
+        }),
+      ],
+      [finishChunk("stop"), "[DONE]"],
+    ]);
+    expect(blocks.map((b) => [b.id, JSON.parse(b.json)])).toEqual([
+      ["call_a", { file_path: "/a" }],
+      ["call_b", { file_path: "/b" }],
+    ]);
+  });
+
   it("repairs single-quoted arguments", async () => {
     const { blocks } = await run([
       [
@@ -689,6 +714,31 @@ describe("createChatToAnthropicStream: errors", () => {
     const { frames } = await run([[{ event: undefined, data: "{not json" }]]);
     expectWellFormed(frames, { error: true });
     expect((frames.at(-1)!.data.error as Json).message).toContain("malformed");
+  });
+});
+
+describe("createChatToAnthropicStream: client goes away", () => {
+  it("stops pinging when the reader cancels", async () => {
+    vi.useFakeTimers({ toFake: ["setInterval", "clearInterval"] });
+    const stream = createChatToAnthropicStream(baseOptions({ pingIntervalMs: 100 }));
+    const reader = stream.readable.getReader();
+    await reader.read();
+    await reader.cancel("client closed");
+    await vi.advanceTimersByTimeAsync(500);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  // A request whose client left must still be recorded.
+  it("calls onEnd once when the reader cancels mid-stream", async () => {
+    const summaries: StreamSummary[] = [];
+    const stream = createChatToAnthropicStream(baseOptions({}, summaries));
+    const reader = stream.readable.getReader();
+    const writer = stream.writable.getWriter();
+    await reader.read();
+    void writer.write([textChunk("partial")].map(toEvent));
+    await reader.read();
+    await reader.cancel("client closed");
+    expect(summaries).toHaveLength(1);
   });
 });
 

@@ -12,7 +12,7 @@
  * Each event is parsed once and serialised once; one batch in gives one write out.
  */
 import type { StopReason, Usage } from "../../protocol/anthropic.js";
-import type { ChatChunk, ChatToolCallDelta, ChatUsage } from "../../protocol/openai-chat.js";
+import type { ChatChunk, ChatUsage } from "../../protocol/openai-chat.js";
 import { mapStopReason } from "../translate/map-stop-reason.js";
 import { mapUsage } from "../translate/map-usage.js";
 import { parseToolArguments } from "../translate/repair-tool-arguments.js";
@@ -20,6 +20,7 @@ import { UNSIGNED_THINKING_SIGNATURE } from "../translate/thinking-signature.js"
 import { sanitizeToolId } from "../translate/tool-ids.js";
 import type { ToolNameMap } from "../translate/tool-names.js";
 import { type SseEvent, UPSTREAM_FAILURE_EVENT } from "./sse-parse-stream.js";
+import { ToolCallAccumulator } from "./tool-call-accumulator.js";
 
 export interface StreamSummary {
   stopReason: StopReason | null;
@@ -40,12 +41,6 @@ export interface ChatToAnthropicOptions {
   signal?: AbortSignal;
 }
 
-interface PendingToolCall {
-  id: string | undefined;
-  name: string;
-  args: string;
-}
-
 type OpenBlock = "none" | "text" | "thinking";
 
 const encoder = new TextEncoder();
@@ -57,7 +52,7 @@ export function createChatToAnthropicStream(
   let out = "";
   let blockIndex = -1;
   let open: OpenBlock = "none";
-  const toolCalls = new Map<number, PendingToolCall>();
+  const toolCalls = new ToolCallAccumulator();
   let finishReason: string | null | undefined;
   let matchedStop: string | number | null | undefined;
   let usage: ChatUsage | null | undefined;
@@ -99,25 +94,9 @@ export function createChatToAnthropicStream(
     );
   };
 
-  const addToolDeltas = (deltas: ChatToolCallDelta[]) => {
-    for (let position = 0; position < deltas.length; position++) {
-      const delta = deltas[position]!;
-      const index = delta.index ?? position;
-      let call = toolCalls.get(index);
-      if (!call) {
-        call = { id: undefined, name: "", args: "" };
-        toolCalls.set(index, call);
-      }
-      if (delta.id && !call.id) call.id = delta.id;
-      if (delta.function?.name && !call.name) call.name = delta.function.name;
-      if (delta.function?.arguments) call.args += delta.function.arguments;
-    }
-  };
-
   const emitToolCalls = () => {
     closeOpenBlock();
-    const ordered = [...toolCalls.entries()].sort((a, b) => a[0] - b[0]);
-    for (const [, call] of ordered) {
+    for (const call of toolCalls.drain()) {
       blockIndex += 1;
       const name = options.toolNames.toClient(call.name);
       const start = {
@@ -135,7 +114,6 @@ export function createChatToAnthropicStream(
       out += frame("content_block_delta", JSON.stringify(delta));
       out += frame("content_block_stop", `{"type":"content_block_stop","index":${blockIndex}}`);
     }
-    toolCalls.clear();
   };
 
   const finishBlocks = () => {
@@ -200,7 +178,7 @@ export function createChatToAnthropicStream(
       if (reasoning) appendDelta("thinking", reasoning);
       if (delta.content) appendDelta("text", delta.content);
       if (delta.refusal) appendDelta("text", delta.refusal);
-      if (delta.tool_calls && delta.tool_calls.length > 0) addToolDeltas(delta.tool_calls);
+      if (delta.tool_calls && delta.tool_calls.length > 0) toolCalls.add(delta.tool_calls);
     }
     if (choice.finish_reason) {
       if (choice.finish_reason === "error") return "the upstream model stopped with an error";
@@ -213,7 +191,8 @@ export function createChatToAnthropicStream(
     return undefined;
   };
 
-  return new TransformStream<SseEvent[], Uint8Array>({
+  // `cancel` is in the Streams spec and Node 20, but not yet in TypeScript's DOM types.
+  const transformer: Transformer<SseEvent[], Uint8Array> & { cancel(reason: unknown): void } = {
     start(controller) {
       const start = {
         type: "message_start",
@@ -281,7 +260,15 @@ export function createChatToAnthropicStream(
     flush(controller) {
       end(controller);
     },
-  });
+    cancel() {
+      // The client went away: nothing more can be sent, but the request still gets its log line.
+      if (ended) return;
+      ended = true;
+      stopPings();
+      options.onEnd?.({ stopReason: null, usage: mapUsage(usage), error: "client closed the stream" });
+    },
+  };
+  return new TransformStream<SseEvent[], Uint8Array>(transformer);
 }
 
 function frame(event: string, json: string): string {

@@ -88,6 +88,23 @@ describe("collectChatStream", () => {
     expect(completion.choices?.[0]?.finish_reason).toBe("tool_calls");
   });
 
+  // Gemini sends parallel calls without `index`, one whole call per chunk.
+  it("keeps indexless parallel calls with distinct ids apart (Gemini)", async () => {
+    const completion = await collect(
+      {
+        choices: [{ delta: { tool_calls: [{ id: "a", function: { name: "Read", arguments: '{"p":1}' } }] } }],
+      },
+      {
+        choices: [{ delta: { tool_calls: [{ id: "b", function: { name: "Read", arguments: '{"p":2}' } }] } }],
+      },
+      { choices: [{ delta: {}, finish_reason: "stop" }] },
+    );
+    expect(messageOf(completion)?.tool_calls?.map((c) => [c.id, c.function.arguments])).toEqual([
+      ["a", '{"p":1}'],
+      ["b", '{"p":2}'],
+    ]);
+  });
+
   it("keeps vLLM's stop_reason", async () => {
     const completion = await collect({
       choices: [{ delta: { content: "x" }, finish_reason: "stop", stop_reason: "END" }],
@@ -159,8 +176,7 @@ describe("collectChatStream", () => {
     });
   });
 
-  // BUG: refusal deltas are dropped here, while the streaming translator turns them into text.
-  it.fails("keeps a refusal delta as content", async () => {
+  it("keeps a refusal delta as content", async () => {
     const completion = await collect({
       choices: [{ delta: { refusal: "I can't help with that." }, finish_reason: "stop" }],
     });

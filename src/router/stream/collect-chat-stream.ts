@@ -4,13 +4,14 @@
  */
 import type { ChatChunk, ChatCompletion, ChatToolCall } from "../../protocol/openai-chat.js";
 import { readSseEvents, UPSTREAM_FAILURE_EVENT } from "./sse-parse-stream.js";
+import { ToolCallAccumulator } from "./tool-call-accumulator.js";
 
 export async function collectChatStream(body: ReadableStream<Uint8Array>): Promise<ChatCompletion> {
   let content = "";
+  const tools = new ToolCallAccumulator();
   let reasoning = "";
   let finishReason: string | null = null;
   let stopReason: string | number | null = null;
-  const calls = new Map<number, ChatToolCall>();
   const completion: ChatCompletion = {};
   const reader = readSseEvents(body).getReader();
   for (;;) {
@@ -20,7 +21,12 @@ export async function collectChatStream(body: ReadableStream<Uint8Array>): Promi
       if (event.event === UPSTREAM_FAILURE_EVENT)
         return { error: { message: `upstream failed: ${event.data}` } };
       if (event.data === "[DONE]") continue;
-      const chunk = JSON.parse(event.data) as ChatChunk;
+      let chunk: ChatChunk;
+      try {
+        chunk = JSON.parse(event.data) as ChatChunk;
+      } catch {
+        return { error: { message: `upstream sent a malformed stream event: ${event.data.slice(0, 200)}` } };
+      }
       if (chunk.error) return { error: chunk.error };
       if (chunk.usage) completion.usage = chunk.usage;
       completion.id ??= chunk.id;
@@ -28,21 +34,18 @@ export async function collectChatStream(body: ReadableStream<Uint8Array>): Promi
       const choice = chunk.choices?.[0];
       if (!choice) continue;
       const delta = choice.delta ?? {};
-      content += delta.content ?? "";
+      content += (delta.content ?? "") + (delta.refusal ?? "");
       reasoning += delta.reasoning_content ?? delta.reasoning ?? "";
-      delta.tool_calls?.forEach((part, position) => {
-        const index = part.index ?? position;
-        const call = calls.get(index) ?? { id: "", type: "function", function: { name: "", arguments: "" } };
-        if (part.id && !call.id) call.id = part.id;
-        if (part.function?.name && !call.function.name) call.function.name = part.function.name;
-        call.function.arguments += part.function?.arguments ?? "";
-        calls.set(index, call);
-      });
+      if (delta.tool_calls) tools.add(delta.tool_calls);
       if (choice.finish_reason) finishReason = choice.finish_reason;
       if (choice.stop_reason !== undefined && choice.stop_reason !== null) stopReason = choice.stop_reason;
     }
   }
-  const toolCalls = [...calls.entries()].sort((a, b) => a[0] - b[0]).map(([, call]) => call);
+  const toolCalls: ChatToolCall[] = tools.drain().map((call) => ({
+    id: call.id ?? "",
+    type: "function",
+    function: { name: call.name, arguments: call.args },
+  }));
   completion.choices = [
     {
       index: 0,

@@ -156,8 +156,7 @@ describe("upstreamUser", () => {
     expect(upstreamUser("plain-user", 64)).toBe("plain-user");
   });
 
-  // BUG: `session_id ?? device_id` keeps an empty session_id, so the raw JSON (cut to the limit) is sent.
-  it.fails("falls back to device_id when session_id is empty", () => {
+  it("falls back to device_id when session_id is empty", () => {
     expect(upstreamUser(JSON.stringify({ device_id: "dev", session_id: "" }), 64)).toBe("dev");
   });
 

@@ -83,8 +83,8 @@ export function upstreamUser(userId: string | null | undefined, maxLength: numbe
   if (userId.startsWith("{")) {
     try {
       const parsed = JSON.parse(userId) as Record<string, unknown>;
-      const picked = parsed.session_id ?? parsed.device_id;
-      if (typeof picked === "string" && picked) value = picked;
+      const picked = [parsed.session_id, parsed.device_id].find((id) => typeof id === "string" && id !== "");
+      if (typeof picked === "string") value = picked;
     } catch {
       // Not JSON after all: use it as it is.
     }
