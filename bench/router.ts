@@ -22,12 +22,21 @@
  *   BENCH_FRAMES_PER_TICK=10     frames the upstream writes per event-loop turn ("frames" mode)
  *   BENCH_ROUTER_NODE_ARGS=      extra node flags for the router, e.g. "--cpu-prof --cpu-prof-dir=/tmp/p"
  */
+import { readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
-import { startServerChild } from "./lib/child.js";
+import { type ServerChild, startServerChild } from "./lib/child.js";
 import { type RequestSpec, runBatch, type Timing, timedRequest } from "./lib/client.js";
 import { DEFAULT_FRAMES_PER_TICK } from "./lib/fast-upstream.js";
-import { clockTicksPerSecond, cpuTicks, statusKb, ticksToMs } from "./lib/proc.js";
+import {
+  type CpuTicks,
+  clockTicksPerSecond,
+  cpuTicks,
+  mainThreadCpuTicks,
+  statusKb,
+  ticksToMs,
+  totalTicks,
+} from "./lib/proc.js";
 import { fmt, median, percentile, table } from "./lib/stats.js";
 import { buildWorkload, MODEL } from "./lib/workload.js";
 
@@ -57,7 +66,9 @@ interface Cell {
   timings: Timing[];
   wallMs: number;
   failures: number;
-  routerTicks: number;
+  /** Router CPU over this cell's batches: all threads (user, system) and the main thread alone. */
+  router: CpuTicks;
+  routerMain: number;
   upstreamTicks: number;
   clientCpuUs: number;
 }
@@ -79,50 +90,61 @@ const upstream = await startServerChild(
     ready: /fake upstream listening on (\S+)/,
   },
 );
-const router = await startServerChild(
-  "router",
-  process.execPath,
-  [
-    ...routerNodeArgs,
-    "dist/cli/main.js",
-    "router",
-    "--upstream",
-    upstream.url,
-    "--model",
-    MODEL,
-    "--port",
-    "0",
-    "--log-level",
-    "warn",
-  ],
-  { cwd: root, ready: /grove router listening on (\S+)/ },
-);
-
-const specs: Record<TargetName, RequestSpec> = {
-  direct: {
-    url: `${upstream.url}/chat/completions`,
-    headers: { "content-type": "application/json", authorization: "Bearer bench" },
-    body: JSON.stringify({
-      model: MODEL,
-      stream: true,
-      stream_options: { include_usage: true },
-      max_tokens: 4096,
-      messages: [{ role: "user", content: "Write something." }],
-    }),
-  },
-  router: {
-    url: `${router.url}/v1/messages`,
-    headers: { "content-type": "application/json", "anthropic-version": "2023-06-01", "x-api-key": "bench" },
-    body: JSON.stringify({
-      model: "claude-sonnet-4-5",
-      max_tokens: 4096,
-      stream: true,
-      messages: [{ role: "user", content: "Write something." }],
-    }),
-  },
-};
-
+let router: ServerChild | undefined;
 try {
+  router = await startServerChild(
+    "router",
+    process.execPath,
+    [
+      ...routerNodeArgs,
+      "dist/cli/main.js",
+      "router",
+      "--upstream",
+      upstream.url,
+      "--model",
+      MODEL,
+      "--port",
+      "0",
+      "--log-level",
+      "warn",
+    ],
+    { cwd: root, ready: /grove router listening on (\S+)/ },
+  );
+  await main(router);
+} finally {
+  await router?.stop();
+  await upstream.stop();
+}
+
+async function main(router: ServerChild): Promise<void> {
+  const specs: Record<TargetName, RequestSpec> = {
+    direct: {
+      url: `${upstream.url}/chat/completions`,
+      headers: { "content-type": "application/json", authorization: "Bearer bench" },
+      body: JSON.stringify({
+        model: MODEL,
+        stream: true,
+        stream_options: { include_usage: true },
+        max_tokens: 4096,
+        messages: [{ role: "user", content: "Write something." }],
+      }),
+    },
+    router: {
+      url: `${router.url}/v1/messages`,
+      headers: {
+        "content-type": "application/json",
+        "anthropic-version": "2023-06-01",
+        "x-api-key": "bench",
+      },
+      body: JSON.stringify({
+        model: "claude-sonnet-4-5",
+        max_tokens: 4096,
+        stream: true,
+        messages: [{ role: "user", content: "Write something." }],
+      }),
+    },
+  };
+
   const rssAfterStartKb = statusKb(router.pid, "VmRSS");
   console.log(
     `grove router benchmark: ${chunks} content chunks/stream (+ finish, usage-only, [DONE]); ` +
@@ -132,9 +154,12 @@ try {
     `node ${process.version}, ${availableParallelism()} CPUs, CLK_TCK ${clockTicksPerSecond()}; ` +
       `upstream pid ${upstream.pid}, router pid ${router.pid}; warm-up ${warmup}/target/level, ${rounds} alternating rounds`,
   );
+  console.log(
+    `load average (1, 5, 15 min) at the start: ${loadAverage()} (other work on the machine skews every figure)`,
+  );
   console.log("");
   describeWorkload();
-  await verifyAsync();
+  await verifyAsync(specs);
 
   const cells = new Map<string, Cell>();
   for (const { concurrency, requests } of levels) {
@@ -150,18 +175,23 @@ try {
           timings: [],
           wallMs: 0,
           failures: 0,
-          routerTicks: 0,
+          router: { user: 0, system: 0 },
+          routerMain: 0,
           upstreamTicks: 0,
           clientCpuUs: 0,
         };
         cells.set(key, cell);
         const routerBefore = cpuTicks(router.pid);
-        const upstreamBefore = cpuTicks(upstream.pid);
+        const routerMainBefore = totalTicks(mainThreadCpuTicks(router.pid));
+        const upstreamBefore = totalTicks(cpuTicks(upstream.pid));
         const clientBefore = process.cpuUsage();
         const batch = await runBatch(specs[target], concurrency, share);
         const client = process.cpuUsage(clientBefore);
-        cell.routerTicks += cpuTicks(router.pid) - routerBefore;
-        cell.upstreamTicks += cpuTicks(upstream.pid) - upstreamBefore;
+        const routerAfter = cpuTicks(router.pid);
+        cell.router.user += routerAfter.user - routerBefore.user;
+        cell.router.system += routerAfter.system - routerBefore.system;
+        cell.routerMain += totalTicks(mainThreadCpuTicks(router.pid)) - routerMainBefore;
+        cell.upstreamTicks += totalTicks(cpuTicks(upstream.pid)) - upstreamBefore;
         cell.clientCpuUs += client.user + client.system;
         cell.timings.push(...batch.timings);
         cell.wallMs += batch.wallMs;
@@ -171,9 +201,7 @@ try {
   }
   const peakRssKb = statusKb(router.pid, "VmHWM");
   report(cells, rssAfterStartKb, peakRssKb);
-} finally {
-  await router.stop();
-  await upstream.stop();
+  console.log(`load average (1, 5, 15 min) at the end: ${loadAverage()}`);
 }
 
 function report(cells: Map<string, Cell>, rssAfterStartKb: number, peakRssKb: number): void {
@@ -212,7 +240,7 @@ function report(cells: Map<string, Cell>, rssAfterStartKb: number, peakRssKb: nu
         fmt((n * 1000) / cell.wallMs, 1),
         fmt(mean(cell.timings.map((t) => t.reads)), 1),
         fmt(mean(cell.timings.map((t) => t.bytes)) / 1024, 1),
-        target === "router" ? fmt(ticksToMs(cell.routerTicks) / n) : "-",
+        target === "router" ? fmt(ticksToMs(totalTicks(cell.router)) / n) : "-",
         fmt(ticksToMs(cell.upstreamTicks) / n),
         fmt(cell.clientCpuUs / 1000 / n),
       ]);
@@ -222,33 +250,38 @@ function report(cells: Map<string, Cell>, rssAfterStartKb: number, peakRssKb: nu
   console.log("(TTFB = first body bytes; TTLB = end of body; both from calling fetch, in the client.)");
   console.log("");
 
-  const summary: string[][] = [["conc", "TTFB ratio", "TTLB ratio (p50)", "TTLB ratio (p90)", "router CPU"]];
   for (const { concurrency } of levels) {
     const direct = cells.get(`direct@${concurrency}`);
     const routed = cells.get(`router@${concurrency}`);
     if (!direct || !routed) continue;
-    const ratio = (pick: (t: Timing) => number, stat: (xs: number[]) => number) =>
-      stat(routed.timings.map(pick)) / stat(direct.timings.map(pick));
-    const p90 = (xs: number[]) => percentile(xs, 90);
-    const ttlbRatio = ratio((t) => t.ttlb, median);
-    const cpuPerStream = ticksToMs(routed.routerTicks) / routed.timings.length;
-    const cpuPer1000 = (cpuPerStream * 1000) / chunks;
+    const ratio = (pick: (t: Timing) => number, p: number) =>
+      percentile(routed.timings.map(pick), p) / percentile(direct.timings.map(pick), p);
+    const ttlbRatio = median(routed.timings.map((t) => t.ttlb)) / median(direct.timings.map((t) => t.ttlb));
+    const ttfbRatio = median(routed.timings.map((t) => t.ttfb)) / median(direct.timings.map((t) => t.ttfb));
     const ratioTarget =
       concurrency === TARGET_TTLB_RATIO_CONCURRENCY
-        ? `  [target ≤ ${TARGET_TTLB_RATIO}: ${ttlbRatio <= TARGET_TTLB_RATIO ? "met" : "MISSED"}]`
+        ? `   [target ≤ ${TARGET_TTLB_RATIO}: ${ttlbRatio <= TARGET_TTLB_RATIO ? "met" : "MISSED"}]`
         : "";
-    summary.push([
-      String(concurrency),
-      fmt(ratio((t) => t.ttfb, median)),
-      `${fmt(ttlbRatio)}${ratioTarget}`,
-      fmt(ratio((t) => t.ttlb, p90)),
-      `${fmt(cpuPer1000)} ms per 1,000-chunk stream (${routed.routerTicks} ticks / ${routed.timings.length} req)` +
-        `  [target ≤ ${TARGET_CPU_MS_PER_1000} ms: ${cpuPer1000 <= TARGET_CPU_MS_PER_1000 ? "met" : "MISSED"}]`,
-    ]);
+    console.log(
+      `router/direct at concurrency ${concurrency}: TTLB median ×${fmt(ttlbRatio)} (p90 ×${fmt(ratio((t) => t.ttlb, 90))})` +
+        `, TTFB median ×${fmt(ttfbRatio)} (p90 ×${fmt(ratio((t) => t.ttfb, 90))})${ratioTarget}`,
+    );
   }
-  console.log("router/direct (medians unless noted):");
-  console.log(table(summary));
-  console.log("");
+  for (const { concurrency } of levels) {
+    const routed = cells.get(`router@${concurrency}`);
+    if (!routed) continue;
+    const n = routed.timings.length;
+    const ticks = totalTicks(routed.router);
+    const perStream = ticksToMs(ticks) / n;
+    const per1000 = (perStream * 1000) / chunks;
+    const stream = chunks === 1000 ? "" : ` (${fmt(perStream)} ms per ${chunks}-chunk stream)`;
+    console.log(
+      `router CPU at concurrency ${concurrency}: ${fmt(per1000)} ms per 1,000-chunk stream${stream}` +
+        `   [target ≤ ${TARGET_CPU_MS_PER_1000} ms: ${per1000 <= TARGET_CPU_MS_PER_1000 ? "met" : "MISSED"}]` +
+        `\n    ${ticks} ticks over ${n} streams; per stream: user ${fmt(ticksToMs(routed.router.user) / n)} ms, ` +
+        `system ${fmt(ticksToMs(routed.router.system) / n)} ms; main thread alone ${fmt(ticksToMs(routed.routerMain) / n)} ms`,
+    );
+  }
   console.log(
     `router RSS: ${fmt(rssAfterStartKb / 1024, 1)} MB after start-up, peak (VmHWM) ${fmt(peakRssKb / 1024, 1)} MB`,
   );
@@ -263,20 +296,20 @@ function describeWorkload(): void {
 }
 
 /** Checks once that both paths deliver exactly the upstream's content. */
-async function verifyAsync(): Promise<void> {
+async function verifyAsync(specs: Record<TargetName, RequestSpec>): Promise<void> {
   const direct = await timedRequest(specs.direct, true);
   let directText = "";
   for (const data of sseData(direct.text)) {
     if (data === "[DONE]") continue;
-    const chunk = JSON.parse(data) as { choices?: Array<{ delta?: { content?: string | null } }> };
-    directText += chunk.choices?.[0]?.delta?.content ?? "";
+    const chunk = parseJson(data) as { choices?: Array<{ delta?: { content?: string | null } }> } | undefined;
+    directText += chunk?.choices?.[0]?.delta?.content ?? "";
   }
   const routed = await timedRequest(specs.router, true);
   let routedText = "";
   const types: string[] = [];
   let stopReason: unknown;
   for (const data of sseData(routed.text)) {
-    const event = JSON.parse(data) as {
+    const event = (parseJson(data) ?? { type: "(not JSON)" }) as {
       type: string;
       delta?: { type?: string; text?: string; stop_reason?: unknown };
     };
@@ -306,6 +339,14 @@ async function verifyAsync(): Promise<void> {
   }
 }
 
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
 /** The `data:` payloads of an SSE body, one per event. */
 function sseData(body: string): string[] {
   const out: string[] = [];
@@ -314,6 +355,14 @@ function sseData(body: string): string[] {
     if (lines.length > 0) out.push(lines.map((line) => line.slice(5).replace(/^ /, "")).join("\n"));
   }
   return out;
+}
+
+function loadAverage(): string {
+  try {
+    return readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(", ");
+  } catch {
+    return "n/a";
+  }
 }
 
 function mean(xs: number[]): number {

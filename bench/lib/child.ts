@@ -27,10 +27,10 @@ export async function startServerChild(
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   const url = await new Promise<string>((resolve, reject) => {
     let seen = "";
-    const timer = setTimeout(
-      () => reject(new Error(`${label} did not start within ${options.timeoutMs ?? 20_000} ms: ${seen}`)),
-      options.timeoutMs ?? 20_000,
-    );
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error(`${label} did not start within ${options.timeoutMs ?? 20_000} ms: ${seen}`));
+    }, options.timeoutMs ?? 20_000);
     child.stdout?.setEncoding("utf8");
     child.stdout?.on("data", (text: string) => {
       seen += text;

@@ -18,13 +18,30 @@ export function clockTicksPerSecond(): number {
   return ticksPerSecond;
 }
 
-/** utime + stime of `pid` in clock ticks (threads included, children excluded). */
-export function cpuTicks(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+export interface CpuTicks {
+  user: number;
+  system: number;
+}
+
+/** utime and stime of `pid` in clock ticks (all its threads, children excluded). */
+export function cpuTicks(pid: number): CpuTicks {
+  return ticksFromStat(readFileSync(`/proc/${pid}/stat`, "utf8"));
+}
+
+/** The same for the main thread only (JS runs there; GC helpers and libuv's pool do not). */
+export function mainThreadCpuTicks(pid: number): CpuTicks {
+  return ticksFromStat(readFileSync(`/proc/${pid}/task/${pid}/stat`, "utf8"));
+}
+
+export function totalTicks(ticks: CpuTicks): number {
+  return ticks.user + ticks.system;
+}
+
+function ticksFromStat(stat: string): CpuTicks {
   // The command name (field 2) may contain spaces and parentheses: split after the last ')'.
   const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
   // fields[0] is field 3 (state), so utime (field 14) is fields[11] and stime (field 15) fields[12].
-  return Number(fields[11]) + Number(fields[12]);
+  return { user: Number(fields[11]), system: Number(fields[12]) };
 }
 
 export function ticksToMs(ticks: number): number {

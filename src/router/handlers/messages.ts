@@ -6,7 +6,6 @@ import { selectRoute, type Target } from "../config/select-route.js";
 import { RouterError } from "../errors.js";
 import type { Logger } from "../log.js";
 import type { StreamSummary } from "../stream/chat-to-anthropic-stream.js";
-import { countRequestTokens } from "../tokens/count-tokens.js";
 import type { BuiltChatRequest } from "../translate/build-chat-request.js";
 import { newMessageId } from "../translate/tool-ids.js";
 import { passThroughResponse, prepareAnthropicRequest } from "../upstream/anthropic-target.js";
@@ -41,7 +40,11 @@ export async function handleMessages(request: Request, context: MessagesContext)
   const parsed = messagesRequestSchema.safeParse(await readJsonBody(request));
   if (!parsed.success) throw new RouterError(400, formatZodIssues(parsed.error));
   const body: MessagesRequest = parsed.data;
-  const decision = selectRoute(context.config, body, () => countRequestTokens(body));
+  // The tokenizer's tables are large: load them only when a route needs a count.
+  const inputTokens = context.config.routes.longContext
+    ? (await import("../tokens/count-tokens.js")).countRequestTokens(body)
+    : 0;
+  const decision = selectRoute(context.config, body, () => inputTokens);
   const stream = body.stream === true;
   const record = (target: string, status: number, summary?: StreamSummary, error?: string) =>
     context.onFinished?.({

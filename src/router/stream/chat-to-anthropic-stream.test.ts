@@ -12,6 +12,21 @@ import { type SseEvent, UPSTREAM_FAILURE_EVENT } from "./sse-parse-stream.js";
 // ---- helpers ----
 
 type Input = ChatChunk | "[DONE]" | SseEvent;
+
+/** The stream takes the upstream's bytes: one written batch is one network read. */
+const encodeEvents = (events: SseEvent[]): Uint8Array =>
+  new TextEncoder().encode(
+    events
+      .map((event) => {
+        const name = event.event ? `event: ${event.event}\n` : "";
+        const data = event.data
+          .split("\n")
+          .map((line) => `data: ${line}`)
+          .join("\n");
+        return `${name}${data}\n\n`;
+      })
+      .join(""),
+  );
 type Json = Record<string, unknown>;
 
 interface Frame {
@@ -99,7 +114,7 @@ async function run(batches: Input[][], extra: Partial<ChatToAnthropicOptions> = 
   const stream = createChatToAnthropicStream(baseOptions(extra, summaries));
   const out = collect(stream.readable);
   const writer = stream.writable.getWriter();
-  for (const batch of batches) await writer.write(batch.map(toEvent));
+  for (const batch of batches) await writer.write(encodeEvents(batch.map(toEvent)));
   await writer.close();
   await out.done;
   const text = out.text();
@@ -540,14 +555,14 @@ describe("createChatToAnthropicStream: end of stream", () => {
     const stream = createChatToAnthropicStream(baseOptions({}, summaries));
     const out = collect(stream.readable);
     const writer = stream.writable.getWriter();
-    await writer.write([textChunk("hi"), finishChunk("stop")].map(toEvent));
+    await writer.write(encodeEvents([textChunk("hi"), finishChunk("stop")].map(toEvent)));
     await new Promise((resolve) => setTimeout(resolve, 5));
     expect(out.text()).not.toContain("message_delta");
     expect(out.text()).toContain("content_block_stop");
-    await writer.write([usageChunk(USAGE)].map(toEvent));
+    await writer.write(encodeEvents([usageChunk(USAGE)].map(toEvent)));
     await new Promise((resolve) => setTimeout(resolve, 5));
     expect(out.text()).toContain("message_stop");
-    await writer.write(["[DONE]" as const].map(toEvent));
+    await writer.write(encodeEvents(["[DONE]" as const].map(toEvent)));
     await writer.close();
     await out.done;
     const frames = parseFrames(out.text());
@@ -663,7 +678,7 @@ describe("createChatToAnthropicStream: end of stream", () => {
     const reader = stream.readable.getReader();
     await reader.read(); // message_start + ping
     const writer = stream.writable.getWriter();
-    void writer.write([textChunk("a"), textChunk("b"), textChunk("c")].map(toEvent));
+    void writer.write(encodeEvents([textChunk("a"), textChunk("b"), textChunk("c")].map(toEvent)));
     const { value } = await reader.read();
     const frames = parseFrames(new TextDecoder().decode(value));
     expect(frames.map((f) => f.event)).toEqual([
@@ -735,7 +750,7 @@ describe("createChatToAnthropicStream: client goes away", () => {
     const reader = stream.readable.getReader();
     const writer = stream.writable.getWriter();
     await reader.read();
-    void writer.write([textChunk("partial")].map(toEvent));
+    void writer.write(encodeEvents([textChunk("partial")].map(toEvent)));
     await reader.read();
     await reader.cancel("client closed");
     expect(summaries).toHaveLength(1);
@@ -758,10 +773,10 @@ describe("createChatToAnthropicStream: pings", () => {
     expect(silent).toBeGreaterThanOrEqual(4);
     expect(silent).toBeLessThanOrEqual(5);
     // Output resets the idle clock: no ping within one interval of a write.
-    await writer.write([textChunk("hi")].map(toEvent));
+    await writer.write(encodeEvents([textChunk("hi")].map(toEvent)));
     await vi.advanceTimersByTimeAsync(1000);
     expect(pingCount(out.text())).toBe(silent);
-    await writer.write(["[DONE]" as const].map(toEvent));
+    await writer.write(encodeEvents(["[DONE]" as const].map(toEvent)));
     await writer.close();
     await out.done;
     const ended = pingCount(out.text());
@@ -777,12 +792,14 @@ describe("createChatToAnthropicStream: pings", () => {
     const out = collect(stream.readable);
     const writer = stream.writable.getWriter();
     await writer.write(
-      [toolChunk({ index: 0, id: "c", function: { name: "Bash", arguments: '{"a"' } })].map(toEvent),
+      encodeEvents(
+        [toolChunk({ index: 0, id: "c", function: { name: "Bash", arguments: '{"a"' } })].map(toEvent),
+      ),
     );
     await new Promise((resolve) => setTimeout(resolve, 80));
     expect(pingCount(out.text())).toBeGreaterThan(1);
     await writer.write(
-      [toolChunk({ index: 0, function: { arguments: ":1}" } }), "[DONE]" as const].map(toEvent),
+      encodeEvents([toolChunk({ index: 0, function: { arguments: ":1}" } }), "[DONE]" as const].map(toEvent)),
     );
     await writer.close();
     await out.done;

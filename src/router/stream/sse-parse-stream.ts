@@ -18,7 +18,7 @@ export interface SseBatchParser {
 }
 
 export function createSseBatchParser(): SseBatchParser {
-  const decoder = new TextDecoder();
+  const decoder = createUtf8ChunkDecoder();
   let batch: SseEvent[] = [];
   const parser = createParser({
     onEvent(message: EventSourceMessage) {
@@ -32,15 +32,64 @@ export function createSseBatchParser(): SseBatchParser {
   };
   return {
     feed(chunk) {
-      parser.feed(decoder.decode(chunk, { stream: true }));
+      parser.feed(decoder.decode(chunk));
       return take();
     },
     end() {
       // A last event without its blank line still counts: upstreams often close without one.
-      parser.feed(`${decoder.decode()}\n\n`);
+      parser.feed(`${decoder.end()}\n\n`);
       return take();
     },
   };
+}
+
+/**
+ * UTF-8 decoding across chunk boundaries. TextDecoder's `{stream: true}` mode is several times
+ * slower in Node than a one-shot decode, so a character split across chunks is held back by
+ * hand and each chunk is decoded in one shot.
+ */
+export function createUtf8ChunkDecoder(): { decode(chunk: Uint8Array): string; end(): string } {
+  const decoder = new TextDecoder("utf-8", { ignoreBOM: true });
+  let carry: Uint8Array | undefined;
+  let first = true;
+  const stripBom = (text: string) => {
+    if (!first) return text;
+    if (text === "") return text;
+    first = false;
+    return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  };
+  return {
+    decode(chunk) {
+      let bytes = chunk;
+      if (carry) {
+        bytes = new Uint8Array(carry.length + chunk.length);
+        bytes.set(carry);
+        bytes.set(chunk, carry.length);
+        carry = undefined;
+      }
+      const complete = completeUtf8Length(bytes);
+      if (complete < bytes.length) carry = bytes.slice(complete);
+      return stripBom(decoder.decode(complete === bytes.length ? bytes : bytes.subarray(0, complete)));
+    },
+    end() {
+      const rest = carry ? decoder.decode(carry) : "";
+      carry = undefined;
+      return stripBom(rest);
+    },
+  };
+}
+
+/** The length of the longest prefix that does not end inside a multi-byte character. */
+function completeUtf8Length(bytes: Uint8Array): number {
+  const length = bytes.length;
+  // Look back over at most three continuation bytes for the lead byte of the last character.
+  for (let back = 1; back <= Math.min(4, length); back++) {
+    const byte = bytes[length - back]!;
+    if ((byte & 0xc0) === 0x80) continue; // continuation byte
+    const needed = byte >= 0xf0 ? 4 : byte >= 0xe0 ? 3 : byte >= 0xc0 ? 2 : 1;
+    return needed > back ? length - back : length;
+  }
+  return length;
 }
 
 export function createSseParseStream(): TransformStream<Uint8Array, SseEvent[]> {

@@ -6,10 +6,9 @@ import type { CompatRecord } from "../compat/compat-record.js";
 import type { ProviderConfig } from "../config/config-schema.js";
 import type { Target } from "../config/select-route.js";
 import { RouterError } from "../errors.js";
-import { createChatToAnthropicStream, type StreamSummary } from "../stream/chat-to-anthropic-stream.js";
+import { type StreamSummary, translateChatStream } from "../stream/chat-to-anthropic-stream.js";
 import { collectChatStream } from "../stream/collect-chat-stream.js";
 import { messageToSse } from "../stream/message-to-sse.js";
-import { readSseEvents } from "../stream/sse-parse-stream.js";
 import { type BuiltChatRequest, buildChatRequest } from "../translate/build-chat-request.js";
 import { convertCompletion } from "../translate/convert-completion.js";
 
@@ -82,14 +81,12 @@ export async function translateChatResponse(
     toolNames: built.toolNames,
   };
   if (context.stream && isSse && upstream.body) {
-    const body = readSseEvents(upstream.body).pipeThrough(
-      createChatToAnthropicStream({
-        ...options,
-        pingIntervalMs: context.pingIntervalMs,
-        signal: context.signal,
-        onEnd: context.onEnd,
-      }),
-    );
+    const body = translateChatStream(upstream.body, {
+      ...options,
+      pingIntervalMs: context.pingIntervalMs,
+      signal: context.signal,
+      onEnd: context.onEnd,
+    });
     return new Response(body, { status: 200, headers: SSE_HEADERS });
   }
   const completion: ChatCompletion =
