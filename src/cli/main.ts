@@ -14,6 +14,7 @@ const main = defineCommand({
   },
   subCommands: {
     demo: () => import("./commands/demo.js").then((m) => m.default),
+    agent: () => import("./commands/agent.js").then((m) => m.default),
     router: () => import("./commands/router.js").then((m) => m.default),
     claude: () => import("./commands/claude.js").then((m) => m.default),
     env: () => import("./commands/env.js").then((m) => m.default),

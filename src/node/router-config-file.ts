@@ -17,18 +17,10 @@ export function loadRouterConfigFile(path: string, env: EnvRecord = process.env)
   } catch (error) {
     throw new ConfigError(`not valid JSON: ${(error as Error).message}`, path);
   }
+  // Scripts and cassettes named in the config are relative to it.
   return resolveRouterConfig(json, env, path, {
-    loadScript: (script) => readJsonFile(resolve(dirname(path), script)),
+    loadFile: (file) => readFileSync(resolve(dirname(path), file), "utf8"),
   });
-}
-
-function readJsonFile(path: string): unknown {
-  const text = readFileSync(path, "utf8");
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw new Error(`${path} is not valid JSON: ${(error as Error).message}`);
-  }
 }
 
 export interface QuickRouterOptions {

@@ -4,15 +4,15 @@
  */
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import type { ChatRequest } from "../protocol/openai-chat.js";
 import { clientKeyFrom, matchesToken } from "./auth.js";
 import type { RouterConfig } from "./config/config-schema.js";
 import { anthropicErrorBody, errorResponse, RouterError } from "./errors.js";
 import { handleCountTokens } from "./handlers/count-tokens.js";
 import { handleMessages, type RequestRecord } from "./handlers/messages.js";
 import { type Logger, silentLogger } from "./log.js";
-import { createScriptUpstream, type ScriptUpstream } from "./script/script-upstream.js";
-import { SCRIPT_URL_PREFIX } from "./upstream/chat-target.js";
+import type { Recorder } from "./record/exchange.js";
+import { upstreamLabeler, withRecording } from "./record/recording-fetch.js";
+import { withInProcessUpstreams } from "./upstream/in-process.js";
 
 export interface RouterAppOptions {
   config: RouterConfig;
@@ -21,12 +21,17 @@ export interface RouterAppOptions {
   logger?: Logger;
   /** Extra observer for each finished request (the dashboard's router view, benchmarks). */
   onRequest?: (record: RequestRecord) => void;
+  /** Receives every upstream exchange (`grove router --record`); nothing is recorded without one. */
+  recorder?: Recorder;
 }
 
 export function createRouterApp(options: RouterAppOptions): Hono {
   const { config } = options;
   const logger = options.logger ?? silentLogger;
-  const upstreamFetch = withScriptProviders(config, options.fetch ?? ((input, init) => fetch(input, init)));
+  const upstreams = withInProcessUpstreams(config, options.fetch ?? ((input, init) => fetch(input, init)));
+  const upstreamFetch = options.recorder
+    ? withRecording(upstreams, options.recorder, upstreamLabeler(config), logger)
+    : upstreams;
   const tokens = config.server.tokens;
   const app = new Hono();
 
@@ -83,23 +88,6 @@ export function createRouterApp(options: RouterAppOptions): Hono {
     }),
   );
   return app;
-}
-
-/** Requests for script providers go to their in-process script instead of the network. */
-function withScriptProviders(config: RouterConfig, networkFetch: typeof fetch): typeof fetch {
-  const scripts = new Map<string, ScriptUpstream>();
-  for (const [name, provider] of Object.entries(config.providers)) {
-    if (provider.type !== "script") continue;
-    if (typeof provider.script === "string") throw new Error(`providers.${name}.script was not resolved`);
-    scripts.set(name, createScriptUpstream(provider.script.name ?? name, provider.script));
-  }
-  if (scripts.size === 0) return networkFetch;
-  return (input, init) => {
-    const url = String(input);
-    if (!url.startsWith(SCRIPT_URL_PREFIX)) return networkFetch(input, init);
-    const name = url.slice(SCRIPT_URL_PREFIX.length).split("/", 1)[0]!;
-    return scripts.get(name)!(JSON.parse(String(init?.body)) as ChatRequest, init?.signal);
-  };
 }
 
 export function formatRequestLine(record: RequestRecord): string {

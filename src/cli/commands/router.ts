@@ -1,6 +1,8 @@
 import { defineCommand } from "citty";
+import { type CassetteRecorder, createCassetteRecorder } from "../../node/cassette-recorder.js";
 import { serveRouter } from "../../node/serve-router.js";
 import { createLogger } from "../../router/log.js";
+import { CliError } from "../errors.js";
 import { routerArgs, routerConfigFromFlags } from "./router-options.js";
 
 export default defineCommand({
@@ -15,11 +17,17 @@ export default defineCommand({
       type: "boolean",
       description: "Allow a non-loopback bind without tokens (trusted networks only)",
     },
+    record: {
+      type: "string",
+      description: "Record every upstream exchange to a cassette in this directory (for replay providers)",
+    },
   },
   async run({ args }) {
     const config = routerConfigFromFlags(args);
     const logger = createLogger(config.log.level, (line) => process.stderr.write(`${line}\n`));
-    const router = await serveRouter({ config, logger, insecureNoAuth: args["insecure-no-auth"] });
+    const recorder = args.record === undefined ? undefined : openCassette(args.record);
+    if (recorder) process.stderr.write(`grove router recording to ${recorder.path}\n`);
+    const router = await serveRouter({ config, logger, recorder, insecureNoAuth: args["insecure-no-auth"] });
     process.stdout.write(`grove router listening on ${router.url}\n`);
     const stop = () => {
       void router.close().then(() => process.exit(0));
@@ -28,3 +36,12 @@ export default defineCommand({
     process.once("SIGTERM", stop);
   },
 });
+
+function openCassette(dir: string): CassetteRecorder {
+  if (dir.trim() === "") throw new CliError("--record needs a directory");
+  try {
+    return createCassetteRecorder(dir);
+  } catch (error) {
+    throw new CliError(`--record: cannot write a cassette in ${dir}: ${(error as Error).message}`);
+  }
+}

@@ -4,6 +4,7 @@
  */
 import { z } from "zod";
 import { compatProfileNames } from "../compat/compat-profiles.js";
+import { exchangeSchema } from "../record/exchange.js";
 import { scriptSchema } from "../script/script-schema.js";
 
 /** `provider/model`, or just `provider` to pass the client's model name through. */
@@ -84,10 +85,35 @@ const scriptProviderSchema = z
   })
   .strict();
 
+const replayProviderSchema = z
+  .object({
+    type: z.literal("replay"),
+    cassette: z
+      .union([z.string(), z.array(exchangeSchema)])
+      .describe(
+        "A cassette recorded by `grove router --record` (relative to this config), or its exchanges.",
+      ),
+    match: z
+      .enum(["sequence", "request"])
+      .default("sequence")
+      .describe(
+        "`sequence`: replies in recorded order. `request`: the first unused one with an equal request.",
+      ),
+    name: z
+      .string()
+      .optional()
+      .describe("Named in errors. Default: the cassette path, or the provider name."),
+    compat: z.enum(compatProfileNames as [string, ...string[]]).optional(),
+    compatOverrides: compatOverridesSchema.optional(),
+    models: z.array(z.string()).optional(),
+  })
+  .strict();
+
 export const providerSchema = z.discriminatedUnion("type", [
   openAiChatProviderSchema,
   anthropicProviderSchema,
   scriptProviderSchema,
+  replayProviderSchema,
 ]);
 
 export const routerConfigSchema = z

@@ -4,6 +4,7 @@
  * reported with the path of the field that caused it.
  */
 import type { z } from "zod";
+import { resolveCassette } from "../record/resolve-cassette.js";
 import { builtinScripts } from "../script/builtin-scripts.js";
 import { type Script, scriptSchema } from "../script/script-schema.js";
 import { type RouterConfig, type RouterConfigInput, routerConfigSchema } from "./config-schema.js";
@@ -23,8 +24,8 @@ export type EnvRecord = Record<string, string | undefined>;
 const ENV_REFERENCE = /^\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))$/;
 
 export interface ResolveOptions {
-  /** Reads a script file named in the config; only runtimes with a file system provide one. */
-  loadScript?: (path: string) => unknown;
+  /** Reads a file named in the config (a script, a cassette) as text; only runtimes with a file system provide one. */
+  loadFile?: (path: string) => string;
 }
 
 export function resolveRouterConfig(
@@ -51,6 +52,10 @@ export function resolveRouterConfig(
   for (const [name, provider] of Object.entries(config.providers)) {
     if (provider.type === "script") {
       provider.script = resolveScript(provider.script, `providers.${name}.script`, options, problems);
+      continue;
+    }
+    if (provider.type === "replay") {
+      resolveCassette(provider, `providers.${name}.cassette`, options.loadFile, problems);
       continue;
     }
     provider.baseUrl = resolve(provider.baseUrl, `providers.${name}.baseUrl`).replace(/\/+$/, "");
@@ -87,16 +92,16 @@ function resolveScript(
     );
     return { replies: [] };
   }
-  if (!options.loadScript) {
+  if (!options.loadFile) {
     problems.push(`${path}: script files cannot be read on this runtime; put the script inline`);
     return { replies: [] };
   }
   let raw: unknown;
   try {
-    raw = options.loadScript(script);
+    raw = JSON.parse(options.loadFile(script));
   } catch (error) {
     problems.push(
-      `${path}: cannot load "${script}": ${error instanceof Error ? error.message : String(error)}`,
+      `${path}: cannot load "${script}": ${error instanceof SyntaxError ? "not valid JSON: " : ""}${error instanceof Error ? error.message : String(error)}`,
     );
     return { replies: [] };
   }

@@ -52,10 +52,17 @@ export function selectRoute(
   return pick(routes.default, "default");
 }
 
-/** `provider/model` where provider is configured; `openrouter/qwen/qwen3` keeps the rest as the model. */
+/**
+ * `provider/model` where provider is configured; `openrouter/qwen/qwen3` keeps the rest as the
+ * model. A bare provider name (`demo`) also picks that provider, with the name as the model.
+ */
 function explicitTarget(config: RouterConfig, model: string): Target | undefined {
   const slash = model.indexOf("/");
-  if (slash <= 0) return undefined;
+  if (slash === -1) {
+    const provider = config.providers[model];
+    return provider ? { providerName: model, provider, model } : undefined;
+  }
+  if (slash === 0) return undefined;
   const providerName = model.slice(0, slash);
   const provider = config.providers[providerName];
   if (!provider) return undefined;

@@ -4,6 +4,7 @@
  * translation path as a real backend's.
  */
 import type { ChatChunk, ChatCompletion, ChatRequest, ChatToolCall } from "../../protocol/openai-chat.js";
+import { abortableSleep } from "../sleep.js";
 import { ScriptCursor } from "./match-reply.js";
 import type { Script, ScriptReply } from "./script-schema.js";
 
@@ -17,7 +18,7 @@ export function createScriptUpstream(name: string, script: Script): ScriptUpstre
     const picked = cursor.next(request);
     if ("error" in picked) return errorResponse(500, picked.error);
     const { reply } = picked;
-    if (reply.delayMs) await sleep(reply.delayMs, signal);
+    if (reply.delayMs) await abortableSleep(reply.delayMs, signal);
     if (reply.status !== undefined || reply.error !== undefined) {
       return errorResponse(
         reply.status ?? 500,
@@ -145,7 +146,7 @@ function chunkStream(
         controller.error(new Error(`the script cut the stream after ${sent} chunks`));
         return;
       }
-      if (sent > 0 && reply.chunkDelayMs) await sleep(reply.chunkDelayMs, signal);
+      if (sent > 0 && reply.chunkDelayMs) await abortableSleep(reply.chunkDelayMs, signal);
       const next = chunks[sent];
       sent += 1;
       if (next === undefined) {
@@ -160,18 +161,4 @@ function chunkStream(
 
 function errorResponse(status: number, message: string, headers: Record<string, string> = {}): Response {
   return Response.json({ error: { message, type: "script_error" } }, { status, headers });
-}
-
-function sleep(ms: number, signal?: AbortSignal | null): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener(
-      "abort",
-      () => {
-        clearTimeout(timer);
-        reject(signal.reason);
-      },
-      { once: true },
-    );
-  });
 }

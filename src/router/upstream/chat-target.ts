@@ -12,14 +12,13 @@ import { messageToSse } from "../stream/message-to-sse.js";
 import { type BuiltChatRequest, buildChatRequest } from "../translate/build-chat-request.js";
 import { convertCompletion } from "../translate/convert-completion.js";
 
-/** Providers that take Chat Completions requests: real backends, and scripts that act as one. */
-type ChatProvider = Extract<ProviderConfig, { type: "openai-chat" | "script" }>;
+import { inProcessUrl } from "./in-process.js";
 
-/** Script providers are reached through this URL scheme; the app's fetch hands them to the script. */
-export const SCRIPT_URL_PREFIX = "script://";
+/** Providers that take Chat Completions requests: real backends, and in-process ones that act as one. */
+type ChatProvider = Extract<ProviderConfig, { type: "openai-chat" | "script" | "replay" }>;
 
 export function compatFor(provider: ChatProvider, model: string): CompatRecord {
-  if (provider.type === "script") {
+  if (provider.type !== "openai-chat") {
     return resolveCompat(
       (provider.compat as CompatProfileName | undefined) ?? "generic",
       model,
@@ -43,9 +42,9 @@ export function prepareChatRequest(
     ...compat.headers,
   };
   const provider = target.provider;
-  if (provider.type === "script") {
+  if (provider.type !== "openai-chat") {
     return {
-      url: `${SCRIPT_URL_PREFIX}${target.providerName}/chat/completions`,
+      url: inProcessUrl(target.providerName),
       init: { method: "POST", headers, body: JSON.stringify(built.body) },
       prepared: built,
     };

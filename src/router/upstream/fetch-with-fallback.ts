@@ -8,6 +8,7 @@ import type { RouterConfig } from "../config/config-schema.js";
 import type { Target } from "../config/select-route.js";
 import { clientStatusForUpstream, RouterError, upstreamErrorMessage } from "../errors.js";
 import type { Logger } from "../log.js";
+import { abortableSleep } from "../sleep.js";
 
 export interface UpstreamAttempt<T> {
   response: Response;
@@ -79,19 +80,13 @@ export function retryAfterMs(value: string | null): number | undefined {
   return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
 }
 
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(new RouterError(499, "client closed the request"));
-    const timer = setTimeout(() => {
-      signal.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(new RouterError(499, "client closed the request"));
-    };
-    signal.addEventListener("abort", onAbort, { once: true });
-  });
+/** A wait between attempts; the client leaving ends it at once. */
+async function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  try {
+    await abortableSleep(ms, signal);
+  } catch {
+    throw new RouterError(499, "client closed the request");
+  }
 }
 
 export function describeFetchError(error: unknown): string {
