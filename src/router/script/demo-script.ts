@@ -54,6 +54,7 @@ const fix = task("world", [
         arguments: {
           path: "src/greet.js",
           old_string: 'return "Hello, " + name + "!";',
+          // biome-ignore lint/suspicious/noTemplateCurlyInString: this is source code the demo writes.
           new_string: 'return `Hello, ${name ?? "world"}!`;',
         },
       },
@@ -74,6 +75,7 @@ const fix = task("world", [
   },
 ]);
 
+// biome-ignore lint/suspicious/noTemplateCurlyInString: this is source code the demo writes.
 const FAREWELL = 'export function farewell(name = "world") {\n  return `Goodbye, ${name}!`;\n}\n';
 const FAREWELL_TEST =
   'import assert from "node:assert/strict";\nimport { test } from "node:test";\nimport { farewell } from "../src/farewell.js";\n\ntest("says goodbye", () => {\n  assert.equal(farewell("Ada"), "Goodbye, Ada!");\n  assert.equal(farewell(), "Goodbye, world!");\n});\n';
