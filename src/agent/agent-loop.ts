@@ -48,7 +48,6 @@ export interface AgentOutcome {
 
 export async function runAgentLoop(options: AgentLoopOptions): Promise<AgentOutcome> {
   const { messages, emit } = options;
-  const started = Date.now();
   const toolsByName = new Map(options.tools.map((tool) => [tool.definition.name, tool]));
   const toolDefinitions = options.tools.map((tool) => ({
     name: tool.definition.name,
@@ -64,10 +63,19 @@ export async function runAgentLoop(options: AgentLoopOptions): Promise<AgentOutc
     usage,
     turns,
   });
+  const timeLimit = `stopped: the time limit of ${Math.ceil(options.limits.maxWallMs / 1000)} s is reached`;
+
+  // The wall-time limit also cuts a model stream or a tool that hangs, not only the gap between turns.
+  const deadline = new AbortController();
+  const timer =
+    options.limits.maxWallMs > 0 ? setTimeout(() => deadline.abort(), options.limits.maxWallMs) : undefined;
+  const signal = AbortSignal.any([options.signal, deadline.signal]);
+  const stopped = () =>
+    options.signal.aborted ? finish("aborted", "stopped by the user") : finish("error", timeLimit);
 
   try {
     for (;;) {
-      if (options.signal.aborted) return finish("aborted", "stopped by the user");
+      if (signal.aborted) return stopped();
       if (turns >= options.limits.maxTurns)
         return finish("max_turns", `stopped after ${turns} turns (the limit)`);
       if (
@@ -75,12 +83,6 @@ export async function runAgentLoop(options: AgentLoopOptions): Promise<AgentOutc
         usage.input_tokens + usage.output_tokens >= options.limits.maxTokens
       ) {
         return finish("error", `stopped: the token budget of ${options.limits.maxTokens} is used up`);
-      }
-      if (options.limits.maxWallMs > 0 && Date.now() - started >= options.limits.maxWallMs) {
-        return finish(
-          "error",
-          `stopped: the time limit of ${Math.round(options.limits.maxWallMs / 1000)} s is reached`,
-        );
       }
       if (options.contextWindow)
         pruneToolOutputs(messages, options.system, { contextWindow: options.contextWindow });
@@ -95,7 +97,7 @@ export async function runAgentLoop(options: AgentLoopOptions): Promise<AgentOutc
           tools: toolDefinitions,
           stream: true,
         },
-        options.signal,
+        signal,
         emit,
       );
       turns += 1;
@@ -113,14 +115,16 @@ export async function runAgentLoop(options: AgentLoopOptions): Promise<AgentOutc
           return finish("error", "the model hit its output limit without finishing");
         return finish("success", lastText || "finished without a summary");
       }
-      const results = await Promise.all(calls.map((call) => runTool(call, toolsByName, options)));
+      const results = await Promise.all(calls.map((call) => runTool(call, toolsByName, options, signal)));
       messages.push({ role: "user", content: results });
     }
   } catch (error) {
-    if (options.signal.aborted) return finish("aborted", "stopped by the user");
+    if (signal.aborted) return stopped();
     const message = error instanceof Error ? error.message : String(error);
     emit({ type: "error", message, fatal: true });
     return finish("error", message);
+  } finally {
+    clearTimeout(timer);
   }
 }
 
@@ -128,6 +132,7 @@ async function runTool(
   call: { id: string; name: string; input: unknown },
   tools: Map<string, AgentTool>,
   options: AgentLoopOptions,
+  signal: AbortSignal,
 ): Promise<{ type: "tool_result"; tool_use_id: string; content: string; is_error?: boolean }> {
   options.emit({ type: "tool_call_started", id: call.id, name: call.name, input: call.input });
   const started = Date.now();
@@ -140,7 +145,7 @@ async function runTool(
     };
   } else {
     try {
-      result = await tool.run(call.input, { signal: options.signal });
+      result = await tool.run(call.input, { signal });
     } catch (error) {
       // A tool that throws is a bug in the tool, not the end of the session: the model hears about it.
       result = {

@@ -6,6 +6,7 @@ import { git } from "./git-exec.js";
 export const SAMPLE_FILES: Record<string, string> = {
   "package.json": `${JSON.stringify({ name: "greeter", version: "1.0.0", type: "module", scripts: { test: "node --test" } }, null, 2)}\n`,
   "README.md": "# greeter\n\nA tiny library that greets people. Run the tests with `npm test`.\n",
+  ".grove/config.json": `${JSON.stringify({ test: "node --test", concurrency: 3 }, null, 2)}\n`,
   "src/greet.js": 'export function greet(name) {\n  return "Hello, " + name + "!";\n}\n',
   "test/greet.test.js":
     'import assert from "node:assert/strict";\nimport { test } from "node:test";\nimport { greet } from "../src/greet.js";\n\ntest("greets by name", () => {\n  assert.equal(greet("Ada"), "Hello, Ada!");\n});\n',
