@@ -2,7 +2,6 @@ import { spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { defineCommand } from "citty";
 import { git } from "../../node/git-exec.js";
 import { findExecutable } from "../../node/paths.js";
 import { quickRouterConfig } from "../../node/router-config-file.js";
@@ -10,13 +9,9 @@ import { serveRouter } from "../../node/serve-router.js";
 import { createLogger } from "../../router/log.js";
 import { CliError } from "../errors.js";
 
-export default defineCommand({
-  meta: {
-    name: "demo",
-    description:
-      "See grove work offline: Claude Code on grove's scripted demo model, through the grove router",
-  },
-  async run() {
+/** `grove demo --claude`: the real Claude Code on grove's scripted model, through the grove router. */
+export async function runClaudeDemo(): Promise<void> {
+  {
     const root = mkdtempSync(join(tmpdir(), "grove-demo-"));
     const repo = join(root, "repo");
     const home = join(root, "home");
@@ -62,8 +57,8 @@ export default defineCommand({
     } finally {
       await router.close();
     }
-  },
-});
+  }
+}
 
 function say(message: string): void {
   process.stdout.write(`grove demo · ${message}\n`);

@@ -13,6 +13,11 @@ function last(messages: ChatMessage[], role: ChatMessage["role"]): ChatMessage |
   return undefined;
 }
 
+/** "Contains" matchers ignore case: script authors should not have to guess a prompt's capitals. */
+function has(text: string, needle: string): boolean {
+  return text.toLowerCase().includes(needle.toLowerCase());
+}
+
 export function matches(matcher: ScriptMatcher | undefined, request: ChatRequest): boolean {
   if (!matcher) return true;
   const { messages } = request;
@@ -20,26 +25,25 @@ export function matches(matcher: ScriptMatcher | undefined, request: ChatRequest
     // Only the newest turn's results count: an older result must not re-trigger a reply.
     const lastAssistant = messages.findLastIndex((message) => message.role === "assistant");
     const results = messages.slice(lastAssistant + 1).filter((message) => message.role === "tool");
-    if (!results.some((result) => contentText(result).includes(matcher.lastToolResultContains!)))
-      return false;
+    if (!results.some((result) => has(contentText(result), matcher.lastToolResultContains!))) return false;
   }
   if (
     matcher.lastUserContains !== undefined &&
-    !contentText(last(messages, "user")).includes(matcher.lastUserContains)
+    !has(contentText(last(messages, "user")), matcher.lastUserContains)
   ) {
     return false;
   }
   if (
     matcher.systemContains !== undefined &&
     !messages.some(
-      (message) => message.role === "system" && contentText(message).includes(matcher.systemContains!),
+      (message) => message.role === "system" && has(contentText(message), matcher.systemContains!),
     )
   ) {
     return false;
   }
   if (
     matcher.anyMessageContains !== undefined &&
-    !messages.some((message) => contentText(message).includes(matcher.anyMessageContains!))
+    !messages.some((message) => has(contentText(message), matcher.anyMessageContains!))
   ) {
     return false;
   }

@@ -6,7 +6,9 @@ import { z } from "zod";
 
 export const scriptMatcherSchema = z
   .object({
-    lastToolResultContains: z.string().describe("The newest tool result contains this text."),
+    lastToolResultContains: z
+      .string()
+      .describe("The newest tool result contains this text (any case, as all *Contains)."),
     lastUserContains: z.string().describe("The newest user message contains this text."),
     systemContains: z.string().describe("A system message contains this text."),
     anyMessageContains: z.string().describe("Any message contains this text."),

@@ -1,0 +1,152 @@
+/** Creating and removing task worktrees, and seeding them with the main worktree's local files. */
+import { copyFile, lstat, mkdir, readdir, stat } from "node:fs/promises";
+import { dirname, isAbsolute, join, posix, resolve } from "node:path";
+import picomatch from "picomatch";
+import { git } from "../../node/git-exec.js";
+import { assertValidBranchName } from "./branch-name.js";
+import { branchExists, resolveCommit } from "./repo.js";
+
+export interface CreateWorktreeOptions {
+  repo: string;
+  /** Where the worktree goes (relative paths are relative to `repo`); must not exist yet. */
+  path: string;
+  /** The new branch; must not exist yet. */
+  branch: string;
+  /** The branch (or other revision) to start from; its current tip is resolved once and returned. */
+  base: string;
+}
+
+/** `git worktree add -b <branch> <path> <base tip>`; returns the commit the branch starts at. */
+export async function createWorktree(options: CreateWorktreeOptions): Promise<{ baseCommit: string }> {
+  const { repo, branch, base } = options;
+  const path = resolve(repo, options.path);
+  await assertValidBranchName(repo, branch);
+  if (await branchExists(repo, branch)) throw new Error(`Branch "${branch}" already exists in ${repo}`);
+  if (await exists(path)) throw new Error(`Cannot create a worktree at ${path}: the path already exists`);
+  const baseCommit = (await branchExists(repo, base))
+    ? await resolveCommit(repo, `refs/heads/${base}`)
+    : await resolveCommit(repo, base);
+  await mkdir(dirname(path), { recursive: true });
+  await git(repo, ["worktree", "add", "--quiet", "-b", branch, path, baseCommit]);
+  return { baseCommit };
+}
+
+/**
+ * Unregisters a worktree and deletes its directory (`git worktree remove`, then `git worktree
+ * prune`). Without `force`, git refuses when the worktree has uncommitted or untracked changes.
+ * The worktree's branch, and so every commit on it, is always kept.
+ */
+export async function removeWorktree(
+  repo: string,
+  path: string,
+  options: { force?: boolean } = {},
+): Promise<void> {
+  const target = resolve(repo, path);
+  if (await exists(target))
+    await git(repo, ["worktree", "remove", ...(options.force ? ["--force"] : []), target]);
+  await git(repo, ["worktree", "prune"]);
+}
+
+/** Directories never searched by `**` patterns unless a pattern names them explicitly. */
+const SKIPPED_DIRS = new Set([".git", "node_modules"]);
+
+/**
+ * Copies files such as `.env`, `.env.local` or `config/*.local.json` (glob patterns relative to
+ * the repository root) from the main worktree `repo` into `worktree`, at the same relative paths.
+ * A pattern naming a directory copies the files under it. Tracked files are skipped (the worktree
+ * has its own), as are files that already exist in the worktree. Patterns that are absolute or
+ * climb out with `..` are refused before anything is copied. Returns the copied relative paths.
+ */
+export async function copyIntoWorktree(
+  repo: string,
+  worktree: string,
+  patterns: string[],
+): Promise<string[]> {
+  for (const pattern of patterns) assertInsideRepo(pattern);
+  const candidates = new Set<string>();
+  for (const pattern of patterns) {
+    const normalized = normalizePattern(pattern);
+    const scan = picomatch.scan(normalized);
+    if (!scan.isGlob) {
+      const info = await stat(join(repo, normalized)).catch(() => undefined);
+      if (info?.isFile()) candidates.add(normalized);
+      else if (info?.isDirectory())
+        for (const file of await walk(repo, normalized, () => true)) candidates.add(file);
+      continue;
+    }
+    const isMatch = picomatch(normalized, { dot: true });
+    // Without `**`, a match has at most as many segments as the pattern has `/`-separated parts.
+    const maxDepth = normalized.includes("**") ? Number.POSITIVE_INFINITY : normalized.split("/").length;
+    const mentions = (name: string) => normalized.split("/").includes(name);
+    const enter = (relative: string, name: string) =>
+      relative.split("/").length < maxDepth && (!SKIPPED_DIRS.has(name) || mentions(name));
+    const files = await walk(repo, scan.base, isMatch, enter);
+    for (const file of files) candidates.add(file);
+  }
+  const tracked = await trackedAmong(repo, [...candidates]);
+  const copied: string[] = [];
+  for (const file of [...candidates].sort()) {
+    if (tracked.has(file)) continue;
+    const target = join(worktree, file);
+    if (await exists(target)) continue;
+    await mkdir(dirname(target), { recursive: true });
+    await copyFile(join(repo, file), target);
+    copied.push(file);
+  }
+  return copied;
+}
+
+function normalizePattern(pattern: string): string {
+  return posix.normalize(pattern.replaceAll("\\", "/")).replace(/^(\.\/)+|\/+$/g, "");
+}
+
+function assertInsideRepo(pattern: string): void {
+  const slashed = pattern.replaceAll("\\", "/");
+  if (normalizePattern(pattern) === "." || normalizePattern(pattern) === "")
+    throw new Error(`Refusing copy pattern "${pattern}": it names the whole repository`);
+  if (pattern === "" || isAbsolute(pattern) || /^[A-Za-z]:/.test(slashed) || slashed.startsWith("/"))
+    throw new Error(`Refusing copy pattern "${pattern}": patterns must be relative to the repository root`);
+  if (slashed.split("/").includes("..") || posix.normalize(slashed).startsWith(".."))
+    throw new Error(`Refusing copy pattern "${pattern}": it escapes the repository`);
+}
+
+/**
+ * Files (as repo-relative posix paths) under `start` that satisfy `accept`. Symlinked
+ * directories are not followed, and nested repositories or worktrees are not entered.
+ */
+async function walk(
+  repo: string,
+  start: string,
+  accept: (relative: string) => boolean,
+  enter: (relative: string, name: string) => boolean = (_, name) => name !== ".git",
+): Promise<string[]> {
+  const found: string[] = [];
+  const visit = async (dir: string): Promise<void> => {
+    const entries = await readdir(join(repo, dir), { withFileTypes: true }).catch(() => []);
+    if (dir !== "" && entries.some((entry) => entry.name === ".git")) return;
+    for (const entry of entries) {
+      const relative = dir === "" ? entry.name : `${dir}/${entry.name}`;
+      if (entry.isDirectory()) {
+        if (enter(relative, entry.name)) await visit(relative);
+      } else if (entry.isFile() || (entry.isSymbolicLink() && (await isFileTarget(join(repo, relative))))) {
+        if (accept(relative)) found.push(relative);
+      }
+    }
+  };
+  await visit(start);
+  return found;
+}
+
+async function isFileTarget(path: string): Promise<boolean> {
+  return (await stat(path).catch(() => undefined))?.isFile() ?? false;
+}
+
+async function trackedAmong(repo: string, files: string[]): Promise<Set<string>> {
+  if (files.length === 0) return new Set();
+  const out = await git(repo, ["ls-files", "-z", "--full-name", "--", ...files.map((f) => `:(literal)${f}`)]);
+  return new Set(out.split("\0").filter((line) => line !== ""));
+}
+
+async function exists(path: string): Promise<boolean> {
+  return (await lstat(path).catch(() => undefined)) !== undefined;
+}

@@ -1,0 +1,390 @@
+/**
+ * The orchestrator: the one owner of tasks. It queues tasks under each repository's
+ * concurrency limit, prepares their worktrees, starts and follows agent runs, and turns what
+ * they report into task state. Every change is published to subscribers (the HTTP API, the
+ * dashboard), which see the same typed stream.
+ */
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { parseAgentEvent } from "../protocol/agent-events.js";
+import { slugify, uniqueBranchName } from "./git/branch-name.js";
+import { currentBranch, findRepoRoot } from "./git/repo.js";
+import { loadRepoConfig, type RepoConfig } from "./repo-config.js";
+import type { RunnerSpec } from "./runner/spec.js";
+import { isWrapperAlive, type RunExit, Supervisor } from "./supervisor.js";
+import { allocatePortBase, portEnv, prepareWorkspace } from "./task-setup.js";
+import {
+  ACTIVE_STATES,
+  type AgentName,
+  REPLYABLE_STATES,
+  type TaskKind,
+  type TaskState,
+} from "./task-states.js";
+import type { StoredEvent, Task, TaskStore } from "./task-store.js";
+
+export type OrchestratorChange = { kind: "task"; task: Task } | { kind: "event"; event: StoredEvent };
+
+export interface NewTaskInput {
+  cwd: string;
+  prompt: string;
+  agent?: AgentName;
+  model?: string;
+  kind?: TaskKind;
+  base?: string;
+  name?: string;
+  yolo?: boolean;
+}
+
+export class TaskError extends Error {
+  constructor(
+    message: string,
+    readonly status = 400,
+  ) {
+    super(message);
+  }
+}
+
+export interface OrchestratorOptions {
+  home: string;
+  store: TaskStore;
+  /** Extra environment for agent runs (tests point HOME somewhere harmless). */
+  agentEnv?: NodeJS.ProcessEnv;
+}
+
+export class Orchestrator {
+  private readonly listeners = new Set<(change: OrchestratorChange) => void>();
+  readonly supervisor: Supervisor;
+  private readonly store: TaskStore;
+  private scheduling = Promise.resolve();
+
+  constructor(private readonly options: OrchestratorOptions) {
+    this.store = options.store;
+    this.supervisor = new Supervisor({
+      onLines: (taskId, lines, offset) => this.ingest(taskId, lines, offset),
+      onExit: (taskId, run, exit) => this.finishRun(taskId, run, exit),
+    });
+  }
+
+  subscribe(listener: (change: OrchestratorChange) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  get tasks(): TaskStore {
+    return this.store;
+  }
+
+  task(ref: string): Task {
+    const task = this.store.find(ref);
+    if (!task) throw new TaskError(`no task "${ref}" (see grove ls)`, 404);
+    return task;
+  }
+
+  async createTask(input: NewTaskInput): Promise<Task> {
+    if (input.prompt.trim() === "") throw new TaskError("the prompt is empty");
+    const repo = await findRepoRoot(input.cwd).catch((error: Error) => {
+      throw new TaskError(error.message);
+    });
+    const config = await loadRepoConfig(repo).catch((error: Error) => {
+      throw new TaskError(error.message);
+    });
+    const kind = input.kind ?? "maintenance";
+    const choice = { ...config.defaults.default, ...config.defaults[kind] };
+    const base = input.base ?? (await currentBranchOrThrow(repo));
+    const branch = await uniqueBranchName(repo, slugify(input.name ?? input.prompt));
+    const slug = branch.replace(/^grove\//, "");
+    const created = this.store.create({
+      slug,
+      branch,
+      repo,
+      baseBranch: base,
+      worktree: "",
+      taskDir: "",
+      prompt: input.prompt,
+      kind,
+      agent: input.agent ?? choice.agent ?? "builtin",
+      model: input.model ?? choice.model ?? null,
+      yolo: input.yolo ?? false,
+    });
+    const taskDir = join(this.options.home, "tasks", String(created.id));
+    const task = this.store.update(created.id, {
+      taskDir,
+      worktree: join(this.options.home, "worktrees", String(created.id)),
+    });
+    this.log(task.id, "task_created", {
+      prompt: task.prompt,
+      agent: task.agent,
+      model: task.model,
+      kind,
+      branch,
+      base,
+    });
+    this.publish(task);
+    this.schedule();
+    return task;
+  }
+
+  /** Starts queued tasks, oldest first, while their repository is under its limit. */
+  schedule(): void {
+    this.scheduling = this.scheduling.then(async () => {
+      const active = this.store.list([...ACTIVE_STATES]);
+      for (const task of this.store.list(["queued"])) {
+        const config = await loadRepoConfig(task.repo).catch(() => undefined);
+        const limit = config?.concurrency ?? 4;
+        const running = active.filter((other) => other.repo === task.repo).length;
+        if (running >= limit) continue;
+        const portBase = allocatePortBase(
+          active.map((other) => other.portBase),
+          config ?? (await loadRepoConfig(task.repo)),
+        );
+        const started = this.setState(task.id, "setting-up", {
+          portBase,
+          startedAt: new Date().toISOString(),
+        });
+        active.push(started);
+        void this.setUpAndRun(started, config);
+      }
+    });
+  }
+
+  private async setUpAndRun(task: Task, config: RepoConfig | undefined): Promise<void> {
+    try {
+      const repoConfig = config ?? (await loadRepoConfig(task.repo));
+      mkdirSync(task.taskDir, { recursive: true });
+      const report = await prepareWorkspace(task, repoConfig, (text) =>
+        this.log(task.id, "setup_output", { text }),
+      );
+      this.store.update(task.id, { baseCommit: report.baseCommit });
+      this.startRun(this.store.get(task.id)!, task.prompt, undefined, repoConfig);
+    } catch (error) {
+      this.setState(task.id, "failed", {
+        error: `setup failed: ${(error as Error).message}`,
+        finishedAt: new Date().toISOString(),
+      });
+      this.schedule();
+    }
+  }
+
+  private startRun(
+    task: Task,
+    prompt: string,
+    resumeSessionId: string | undefined,
+    config: RepoConfig,
+  ): void {
+    const run = task.runs + 1;
+    const spec: RunnerSpec = {
+      taskId: String(task.id),
+      agent: task.agent,
+      prompt,
+      cwd: task.worktree,
+      taskDir: task.taskDir,
+      ...(task.model ? { model: task.model } : {}),
+      yolo: task.yolo,
+      permissionMode: config.claude.permissionMode,
+      ...(resumeSessionId ? { resumeSessionId } : {}),
+      env: { ...portEnv(task.portBase, config), ...stringEnv(this.options.agentEnv) },
+      commitMessage: commitMessage(task),
+      groveHome: this.options.home,
+    };
+    const env = { ...process.env, ...this.options.agentEnv, GROVE_HOME: this.options.home };
+    const pid = this.supervisor.start(spec, run, task.eventsOffset, env);
+    this.setState(task.id, "running", { runs: run, pid, error: null });
+    this.log(task.id, "run_started", {
+      run,
+      agent: task.agent,
+      model: task.model,
+      resumed: resumeSessionId !== undefined,
+    });
+  }
+
+  /** Lines of the agent's event protocol, stored and published in order. */
+  private ingest(taskId: number, lines: string[], offset: number): void {
+    const stored: StoredEvent[] = [];
+    let changes: Partial<Task> = { eventsOffset: offset };
+    const task = this.store.get(taskId)!;
+    this.store.transaction(() => {
+      for (const line of lines) {
+        const event = parseAgentEvent(line);
+        if (!event) continue;
+        const { v: _v, ts, session: _session, ...body } = event as Record<string, unknown> & { ts?: string };
+        stored.push(
+          this.store.appendEvent(taskId, event.type, body, typeof ts === "string" ? ts : undefined),
+        );
+        if (event.type === "session_started" && typeof event.session === "string")
+          changes = { ...changes, sessionId: event.session };
+        if (event.type === "turn_completed" && "usage" in event) {
+          const usage = event.usage as {
+            input_tokens?: number;
+            output_tokens?: number;
+            cache_read_input_tokens?: number;
+          };
+          changes = {
+            ...changes,
+            inputTokens:
+              (changes.inputTokens ?? task.inputTokens) +
+              (usage.input_tokens ?? 0) +
+              (usage.cache_read_input_tokens ?? 0),
+            outputTokens: (changes.outputTokens ?? task.outputTokens) + (usage.output_tokens ?? 0),
+          };
+        }
+        if (event.type === "session_finished" && typeof event.summary === "string")
+          changes = { ...changes, summary: event.summary };
+        if (event.type === "question" && task.state === "running")
+          changes = { ...changes, state: "waiting-for-input" };
+      }
+      this.store.update(taskId, changes);
+    });
+    for (const event of stored) this.emit({ kind: "event", event });
+    if (changes.state) this.publish(this.store.get(taskId)!);
+  }
+
+  private finishRun(taskId: number, run: number, exit: RunExit | undefined): void {
+    const task = this.store.get(taskId);
+    if (!task || task.runs !== run || !ACTIVE_STATES.includes(task.state)) return;
+    const asked = askedDuringLastRun(this.store.events(taskId));
+    let state: TaskState;
+    let error: string | null = null;
+    if (!exit) {
+      state = "interrupted";
+      error = "the agent stopped without finishing (its process died); grove resume continues it";
+    } else if (exit.status === "success") {
+      state = asked
+        ? "waiting-for-input"
+        : task.kind === "research" || task.kind === "explain"
+          ? "archived"
+          : "done";
+    } else if (exit.status === "aborted") {
+      state = "interrupted";
+      error = "stopped before finishing; grove resume continues it";
+    } else {
+      state = "failed";
+      error = task.summary ?? `the agent ended with status ${exit.status}`;
+    }
+    this.log(taskId, "run_finished", {
+      run,
+      status: exit?.status ?? "crashed",
+      commit: exit?.commit ?? null,
+    });
+    this.setState(taskId, state, {
+      error,
+      pid: null,
+      finishedAt: new Date().toISOString(),
+      ...(exit?.sessionId ? { sessionId: exit.sessionId } : {}),
+    });
+    this.schedule();
+  }
+
+  async reply(ref: string, message: string): Promise<Task> {
+    const task = this.task(ref);
+    if (!REPLYABLE_STATES.includes(task.state)) {
+      throw new TaskError(
+        `task ${task.id} is ${task.state}; a reply needs it done, failed, interrupted, waiting or in conflict`,
+        409,
+      );
+    }
+    if (message.trim() === "") throw new TaskError("the reply is empty");
+    this.log(task.id, "reply", { message });
+    this.startRun(task, message, task.sessionId ?? undefined, await loadRepoConfig(task.repo));
+    return this.store.get(task.id)!;
+  }
+
+  async resume(ref: string): Promise<Task> {
+    const task = this.task(ref);
+    if (task.state !== "interrupted")
+      throw new TaskError(`task ${task.id} is ${task.state}, not interrupted`, 409);
+    return this.reply(
+      ref,
+      "You were interrupted. Continue the task where you left off, then summarise what you did.",
+    );
+  }
+
+  stop(ref: string): Task {
+    const task = this.task(ref);
+    if (task.state === "queued")
+      return this.setState(task.id, "interrupted", { error: "stopped before it started" });
+    if (!ACTIVE_STATES.includes(task.state))
+      throw new TaskError(`task ${task.id} is ${task.state}, not running`, 409);
+    if (!this.supervisor.stop(task.id))
+      throw new TaskError(`task ${task.id} has no running agent process`, 409);
+    this.log(task.id, "stop_requested", {});
+    return task;
+  }
+
+  /** After a restart: follow agents that are still alive, mark the others interrupted. */
+  recover(): void {
+    for (const task of this.store.list([...ACTIVE_STATES])) {
+      if (task.state === "setting-up" || !isWrapperAlive(task.pid, task.taskDir)) {
+        // A dead wrapper may still have left its exit file: following reads it and finishes the run.
+        if (task.state !== "setting-up" && task.runs > 0) {
+          this.supervisor.follow(task.id, task.taskDir, task.runs, task.eventsOffset, task.pid ?? -1);
+          continue;
+        }
+        this.setState(task.id, "interrupted", {
+          error: "grove stopped while this task was being set up",
+          pid: null,
+        });
+        continue;
+      }
+      this.supervisor.follow(task.id, task.taskDir, task.runs, task.eventsOffset, task.pid!);
+      this.log(task.id, "reattached", { pid: task.pid });
+    }
+    for (const task of this.store.list(["landing"])) {
+      this.setState(task.id, "done", {
+        error: "grove stopped while this task was landing; nothing was landed, land it again",
+      });
+    }
+    this.schedule();
+  }
+
+  close(): void {
+    this.supervisor.close();
+  }
+
+  setState(taskId: number, state: TaskState, changes: Partial<Task> = {}): Task {
+    const before = this.store.get(taskId)!;
+    const task = this.store.update(taskId, { ...changes, state });
+    if (before.state !== state)
+      this.log(taskId, "state_changed", {
+        from: before.state,
+        to: state,
+        ...(task.error ? { error: task.error } : {}),
+      });
+    this.publish(task);
+    return task;
+  }
+
+  log(taskId: number, type: string, body: Record<string, unknown>): void {
+    this.emit({ kind: "event", event: this.store.appendEvent(taskId, type, body) });
+  }
+
+  private publish(task: Task): void {
+    this.emit({ kind: "task", task });
+  }
+
+  private emit(change: OrchestratorChange): void {
+    for (const listener of this.listeners) listener(change);
+  }
+}
+
+/** Whether the agent's latest run asked the user something (a question or a permission). */
+function askedDuringLastRun(events: StoredEvent[]): boolean {
+  const lastRun = events.findLast((event) => event.type === "run_started")?.seq ?? 0;
+  return events.some((event) => event.type === "question" && event.seq > lastRun);
+}
+
+function commitMessage(task: Task): string {
+  const firstLine = task.prompt.split("\n")[0]!.slice(0, 72);
+  return `${firstLine}\n\ngrove task ${task.id} (${task.agent}${task.model ? `, ${task.model}` : ""})`;
+}
+
+async function currentBranchOrThrow(repo: string): Promise<string> {
+  const branch = await currentBranch(repo);
+  if (!branch) throw new TaskError(`${repo} has no branch checked out (detached HEAD): pass --base BRANCH`);
+  return branch;
+}
+
+function stringEnv(env: NodeJS.ProcessEnv | undefined): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(env ?? {}).filter((entry): entry is [string, string] => entry[1] !== undefined),
+  );
+}

@@ -1,0 +1,115 @@
+/** The command line and environment each kind of agent is started with. */
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { findExecutable, packageRoot } from "../../node/paths.js";
+import type { RunnerSpec } from "./spec.js";
+
+export interface AgentLaunch {
+  command: string;
+  args: string[];
+  env: NodeJS.ProcessEnv;
+}
+
+export const INSTALL_COMMANDS = {
+  claude: "npm install -g @anthropic-ai/claude-code@2.1.197",
+  codex: "npm install -g @openai/codex@0.171.0",
+} as const;
+
+const AGENT_NAMES = { claude: "Claude Code", codex: "Codex" } as const;
+const BIN_OVERRIDES = { claude: "GROVE_CLAUDE_BIN", codex: "GROVE_CODEX_BIN" } as const;
+
+export class AgentNotInstalledError extends Error {}
+
+/** grove's own CLI (dist/cli/main.js), which runs the built-in agent. */
+export function groveCliPath(): string {
+  return join(packageRoot, "dist", "cli", "main.js");
+}
+
+/** The agent's environment: the wrapper's, then the spec's additions. */
+export function agentBaseEnv(spec: RunnerSpec, env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  return { ...env, ...spec.env };
+}
+
+/**
+ * The claude or codex executable: GROVE_CLAUDE_BIN / GROVE_CODEX_BIN when set, else PATH, else
+ * grove's own node_modules/.bin. Throws AgentNotInstalledError, saying how to install it.
+ */
+export function locateAgentBinary(agent: "claude" | "codex", env: NodeJS.ProcessEnv): string {
+  const variable = BIN_OVERRIDES[agent];
+  const override = env[variable];
+  const install = `install it with \`${INSTALL_COMMANDS[agent]}\``;
+  if (override) {
+    if (existsSync(override)) return override;
+    throw new AgentNotInstalledError(
+      `${AGENT_NAMES[agent]} was not found at ${override} (from ${variable}): fix ${variable} or ${install}`,
+    );
+  }
+  const found = findExecutable(agent, env);
+  if (found) return found;
+  throw new AgentNotInstalledError(
+    `${AGENT_NAMES[agent]} is not installed (no \`${agent}\` on PATH or in grove's node_modules): ${install}, ` +
+      `or point ${variable} at it`,
+  );
+}
+
+/** `grove agent --json …`, with grove's state in the spec's GROVE_HOME. */
+export function builtinLaunch(spec: RunnerSpec, env: NodeJS.ProcessEnv = process.env): AgentLaunch {
+  const args = [groveCliPath(), "agent", "--json", "--cwd", spec.cwd];
+  if (spec.model) args.push("--model", spec.model);
+  if (spec.resumeSessionId) args.push("--resume", spec.resumeSessionId);
+  args.push("--", spec.prompt);
+  return {
+    command: process.execPath,
+    args,
+    env: { ...agentBaseEnv(spec, env), GROVE_HOME: spec.groveHome },
+  };
+}
+
+export interface ClaudeLaunchOptions {
+  /** ANTHROPIC_BASE_URL, ANTHROPIC_API_KEY, … pointing at the wrapper's router. */
+  routerEnv: Record<string, string>;
+  env?: NodeJS.ProcessEnv;
+  isRoot?: boolean;
+}
+
+/**
+ * `claude -p … --output-format stream-json --verbose`, permissions from the spec: acceptEdits
+ * by default; yolo skips them (as root that also needs IS_SANDBOX=1, or Claude Code refuses).
+ */
+export function claudeLaunch(spec: RunnerSpec, bin: string, options: ClaudeLaunchOptions): AgentLaunch {
+  const args = ["-p", "--output-format", "stream-json", "--verbose"];
+  if (spec.yolo) args.push("--dangerously-skip-permissions");
+  else args.push("--permission-mode", spec.permissionMode ?? "acceptEdits");
+  if (spec.resumeSessionId) args.push("--resume", spec.resumeSessionId);
+  args.push("--", spec.prompt);
+
+  const { ANTHROPIC_AUTH_TOKEN: _token, ...inherited } = agentBaseEnv(spec, options.env);
+  const env: NodeJS.ProcessEnv = {
+    ...inherited,
+    ...options.routerEnv,
+    CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: "1",
+  };
+  if (spec.model) env.ANTHROPIC_MODEL = spec.model;
+  if (spec.yolo && (options.isRoot ?? process.getuid?.() === 0)) env.IS_SANDBOX = "1";
+  return { command: bin, args, env };
+}
+
+/**
+ * `codex exec --json` in the workspace-write sandbox (yolo: no sandbox), with the user's own
+ * Codex configuration. Its sandbox keeps .git read-only, so the wrapper commits afterwards.
+ */
+export function codexLaunch(
+  spec: RunnerSpec,
+  bin: string,
+  env: NodeJS.ProcessEnv = process.env,
+): AgentLaunch {
+  const args = ["exec", "--json"];
+  if (spec.yolo) args.push("--dangerously-bypass-approvals-and-sandbox");
+  else args.push("-s", "workspace-write");
+  args.push("--skip-git-repo-check", "--disable", "plugins", "-c", "analytics.enabled=false");
+  if (spec.model) args.push("-m", spec.model);
+  if (spec.resumeSessionId) args.push("resume", spec.resumeSessionId);
+  // Codex's options must come before `resume`; `--` only where the prompt looks like an option.
+  args.push(...(spec.prompt.startsWith("-") ? ["--", spec.prompt] : [spec.prompt]));
+  return { command: bin, args, env: agentBaseEnv(spec, env) };
+}

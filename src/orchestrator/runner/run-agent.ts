@@ -1,0 +1,461 @@
+/**
+ * The agent wrapper: a small process (`grove _run-agent <spec>`), started detached by the
+ * daemon, that runs one agent run and outlives the daemon. It starts the agent in its own
+ * process group with stdin closed, translates its stdout into grove's event protocol appended
+ * to `<taskDir>/events.jsonl` (one write per line, so a tailing reader never sees half a line),
+ * commits whatever the agent left in the worktree, and finally writes `run-<n>.exit.json`.
+ *
+ * Claude Code runs against a grove router this process serves on 127.0.0.1 (a random port and
+ * token), built from the user's router config or the demo model. SIGTERM/SIGINT stop the agent
+ * (SIGTERM to its group, SIGKILL a few seconds later); SIGHUP is ignored.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import {
+  appendFileSync,
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  writeFileSync,
+} from "node:fs";
+import { dirname } from "node:path";
+import { createInterface } from "node:readline";
+import { setTimeout as sleep } from "node:timers/promises";
+import { agentRouterConfig } from "../../agent/connect-model.js";
+import { claudeEnvironment } from "../../node/claude-env.js";
+import { git } from "../../node/git-exec.js";
+import { type RunningRouter, serveRouter } from "../../node/serve-router.js";
+import {
+  AGENT_EVENT_VERSION,
+  type AgentEvent,
+  type AgentEventBody,
+  emptyUsage,
+  encodeAgentEvent,
+  parseAgentEvent,
+  type SessionStatus,
+} from "../../protocol/agent-events.js";
+import type { RouterConfig } from "../../router/config/config-schema.js";
+import { createLogger } from "../../router/log.js";
+import { commitAll } from "../git/commit.js";
+import {
+  type AgentLaunch,
+  agentBaseEnv,
+  builtinLaunch,
+  claudeLaunch,
+  codexLaunch,
+  locateAgentBinary,
+} from "./agent-command.js";
+import { createClaudeTranslator } from "./claude-events.js";
+import { createCodexTranslator, lastCodexThreadUsage } from "./codex-events.js";
+import {
+  type RunExit,
+  type RunFiles,
+  type RunnerSpec,
+  readRunnerSpec,
+  runFiles,
+  runNumberOf,
+  writeJsonAtomic,
+} from "./spec.js";
+import { type AgentExit, type AgentTranslator, describeExit } from "./translator.js";
+
+/** How long the agent gets between SIGTERM and SIGKILL. */
+export const KILL_GRACE_MS = 5_000;
+/** How long to keep reading stdout after the agent exited (a leftover child may hold the pipe). */
+const STDOUT_DRAIN_MS = 2_000;
+
+/** The wrapper's main: runs the spec at `specPath`; resolves with the exit code (0 success, 1 otherwise). */
+export async function runAgentWrapper(specPath: string): Promise<number> {
+  let spec: RunnerSpec;
+  try {
+    spec = readRunnerSpec(specPath);
+  } catch (error) {
+    return reportUnreadableSpec(specPath, error);
+  }
+  return new AgentRun(spec, runNumberOf(specPath)).execute();
+}
+
+interface RunOutcome {
+  status: RunExit["status"];
+  exitCode: number | null;
+  signal: string | null;
+  /** The agent process ran (so its worktree may hold work to commit). */
+  ran: boolean;
+}
+
+class AgentRun {
+  private readonly files: RunFiles;
+  /** The envelope's session: the agent's own session id once known, else the task id. */
+  private session: string;
+  private agentSessionId: string | undefined;
+  private finishedStatus: SessionStatus | undefined;
+  private aborted = false;
+  private child: ChildProcess | undefined;
+  private killTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly spec: RunnerSpec,
+    private readonly run: number,
+  ) {
+    this.files = runFiles(spec.taskDir, run);
+    this.session = spec.resumeSessionId ?? spec.taskId;
+    this.agentSessionId = spec.resumeSessionId;
+  }
+
+  async execute(): Promise<number> {
+    mkdirSync(this.spec.taskDir, { recursive: true });
+    writeFileSync(this.files.pid, `${process.pid}\n`);
+    const onSignal = () => this.abort();
+    const ignore = () => {};
+    process.on("SIGTERM", onSignal);
+    process.on("SIGINT", onSignal);
+    process.on("SIGHUP", ignore); // The daemon's terminal going away must not end the run.
+
+    let outcome: RunOutcome;
+    const headBefore = await headOf(this.spec.cwd);
+    try {
+      outcome = await this.runAgent();
+    } catch (error) {
+      const message = `grove's agent wrapper failed: ${errorText(error)}`;
+      this.stderrNote(message);
+      if (this.child?.pid !== undefined) await endGroup(this.child.pid); // Never leave the agent orphaned.
+      this.emit({ type: "error", message, fatal: true });
+      if (!this.finishedStatus) this.finish("error", message);
+      outcome = {
+        status: "crashed",
+        exitCode: this.child?.exitCode ?? null,
+        signal: null,
+        ran: !!this.child,
+      };
+    }
+
+    let commit: string | undefined;
+    if (outcome.ran) {
+      try {
+        commit = await commitAll(this.spec.cwd, this.spec.commitMessage);
+        const headAfter = await headOf(this.spec.cwd);
+        if (!commit && headAfter && headAfter !== headBefore) commit = headAfter; // The agent committed itself.
+      } catch (error) {
+        const message = `could not commit the agent's work in ${this.spec.cwd}: ${errorText(error)}`;
+        this.emit({ type: "error", message, fatal: true });
+        if (outcome.status === "success") outcome = { ...outcome, status: "error" };
+      }
+    }
+
+    const exit: RunExit = {
+      exitCode: outcome.exitCode,
+      signal: outcome.signal,
+      status: outcome.status,
+      ...(commit ? { commit } : {}),
+      ...(this.agentSessionId ? { sessionId: this.agentSessionId } : {}),
+      finishedAt: new Date().toISOString(),
+    };
+    writeJsonAtomic(this.files.exit, exit);
+    process.off("SIGTERM", onSignal);
+    process.off("SIGINT", onSignal);
+    process.off("SIGHUP", ignore);
+    return outcome.status === "success" ? 0 : 1;
+  }
+
+  private async runAgent(): Promise<RunOutcome> {
+    const notStarted = (status: RunExit["status"]): RunOutcome => ({
+      status,
+      exitCode: null,
+      signal: null,
+      ran: false,
+    });
+    if (!existsSync(this.spec.cwd)) {
+      return notStarted(this.fail(`the task worktree ${this.spec.cwd} does not exist`));
+    }
+
+    let prepared: { launch: AgentLaunch; translator?: AgentTranslator; router?: RunningRouter };
+    try {
+      prepared = await this.prepare();
+    } catch (error) {
+      return notStarted(this.fail(errorText(error)));
+    }
+    const { launch, translator, router } = prepared;
+    try {
+      if (this.aborted) {
+        this.finish("aborted", "stopped by grove before the agent started");
+        return notStarted("aborted");
+      }
+      const started = await this.start(launch);
+      if (!started.ok) return notStarted(this.fail(started.message));
+      const child = started.child;
+
+      const exit = await this.follow(child, translator);
+      await endGroup(child.pid!);
+
+      const finishedByAgent = this.finishedStatus;
+      const agentExit: AgentExit = { code: exit.code, signal: exit.signal, aborted: this.aborted };
+      if (translator) {
+        for (const body of translator.end(agentExit)) this.emit(body);
+      } else if (!this.finishedStatus) {
+        if (this.aborted) this.finish("aborted", "stopped by grove");
+        else {
+          const message = `grove agent ${describeExit(agentExit)} without finishing its session; see agent-stderr.log in the task directory`;
+          this.emit({ type: "error", message, fatal: true });
+          this.finish("error", message);
+        }
+      }
+      let status: RunExit["status"];
+      if (finishedByAgent) status = finishedByAgent;
+      else if (this.aborted && this.finishedStatus !== "success") status = "aborted";
+      else if (this.finishedStatus === "success") status = "success";
+      else status = "crashed";
+      return { status, exitCode: exit.code, signal: exit.signal, ran: true };
+    } finally {
+      await router?.close();
+    }
+  }
+
+  /** The command line, and for Claude the router it talks to. */
+  private async prepare(): Promise<{
+    launch: AgentLaunch;
+    translator?: AgentTranslator;
+    router?: RunningRouter;
+  }> {
+    const { spec } = this;
+    const env = agentBaseEnv(spec);
+    const resumed = spec.resumeSessionId !== undefined;
+    switch (spec.agent) {
+      case "builtin":
+        return { launch: builtinLaunch(spec) };
+      case "claude": {
+        const bin = locateAgentBinary("claude", env);
+        const router = await this.startRouter();
+        const routerEnv = claudeEnvironment(router.running.url, router.config, env);
+        return {
+          launch: claudeLaunch(spec, bin, { routerEnv }),
+          translator: createClaudeTranslator({ resumed }),
+          router: router.running,
+        };
+      }
+      case "codex": {
+        const bin = locateAgentBinary("codex", env);
+        const previousUsage =
+          spec.resumeSessionId && existsSync(this.files.events)
+            ? lastCodexThreadUsage(readFileSync(this.files.events, "utf8"), spec.resumeSessionId)
+            : undefined;
+        return {
+          launch: codexLaunch(spec, bin),
+          translator: createCodexTranslator({
+            ...(spec.model ? { model: spec.model } : {}),
+            cwd: spec.cwd,
+            resumed,
+            ...(previousUsage ? { previousUsage } : {}),
+          }),
+        };
+      }
+    }
+  }
+
+  /** A grove router for this run only: loopback, a free port, a random token; logs to router.log. */
+  private async startRouter(): Promise<{ running: RunningRouter; config: RouterConfig }> {
+    const env = { ...agentBaseEnv(this.spec), GROVE_HOME: this.spec.groveHome };
+    const config = agentRouterConfig(this.spec.model ?? "demo", env);
+    const token = `grove-run-${randomBytes(24).toString("hex")}`;
+    const routerLog = this.files.routerLog;
+    const logger = createLogger(config.log.level, (line) => appendFileSync(routerLog, `${line}\n`));
+    const sessionConfig: RouterConfig = {
+      ...config,
+      server: { ...config.server, host: "127.0.0.1", port: 0, tokens: [token] },
+    };
+    return { running: await serveRouter({ config: sessionConfig, logger }), config: sessionConfig };
+  }
+
+  private async start(
+    launch: AgentLaunch,
+  ): Promise<{ ok: true; child: ChildProcess } | { ok: false; message: string }> {
+    const stderrFd = openSync(this.files.stderr, "a");
+    try {
+      appendFileSync(
+        stderrFd,
+        `--- run ${this.run} · ${this.spec.agent} · ${new Date().toISOString()} · ${launch.command}\n`,
+      );
+      const child = spawn(launch.command, launch.args, {
+        cwd: this.spec.cwd,
+        env: launch.env,
+        stdio: ["ignore", "pipe", stderrFd],
+        detached: true, // Its own process group, so a stop reaches everything it started.
+      });
+      this.child = child;
+      const spawned = await new Promise<Error | undefined>((resolve) => {
+        child.once("spawn", () => resolve(undefined));
+        child.once("error", (error) => resolve(error));
+      });
+      if (spawned) return { ok: false, message: `could not start ${launch.command}: ${spawned.message}` };
+      if (this.aborted) signalGroup(child.pid!, "SIGTERM"); // A stop arrived while it was starting.
+      return { ok: true, child };
+    } finally {
+      closeSync(stderrFd);
+    }
+  }
+
+  /** Reads the agent's stdout until it exits; resolves with how it exited. */
+  private async follow(
+    child: ChildProcess,
+    translator: AgentTranslator | undefined,
+  ): Promise<{ code: number | null; signal: string | null }> {
+    const lines = createInterface({ input: child.stdout!, crlfDelay: Number.POSITIVE_INFINITY });
+    lines.on("line", (line) => {
+      try {
+        this.handleLine(line, translator);
+      } catch (error) {
+        this.stderrNote(`could not handle an agent output line: ${errorText(error)}`);
+      }
+    });
+    const drained = new Promise<void>((resolve) => lines.once("close", resolve));
+    const exit = await new Promise<{ code: number | null; signal: string | null }>((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null)
+        resolve({ code: child.exitCode, signal: child.signalCode });
+      else child.once("exit", (code, signal) => resolve({ code, signal }));
+    });
+    if (this.killTimer) clearTimeout(this.killTimer);
+    const timeout = sleep(STDOUT_DRAIN_MS, undefined, { ref: false });
+    await Promise.race([drained, timeout]);
+    lines.close();
+    child.stdout?.destroy();
+    return exit;
+  }
+
+  private handleLine(line: string, translator: AgentTranslator | undefined): void {
+    if (line.trim() === "") return;
+    if (!translator) {
+      // grove agent --json already speaks the protocol: pass its lines through as they are.
+      const event = parseAgentEvent(line);
+      if (!event) {
+        this.stderrNote(`stdout: ${line}`);
+        return;
+      }
+      if (event.type === "session_started" && typeof event.session === "string") {
+        this.session = event.session;
+        this.agentSessionId = event.session;
+      }
+      if (event.type === "session_finished" && "status" in event)
+        this.finishedStatus = event.status as SessionStatus;
+      appendFileSync(this.files.events, `${line.trimEnd()}\n`);
+      return;
+    }
+    const bodies = translator(line);
+    if (translator.sessionId) {
+      this.session = translator.sessionId;
+      this.agentSessionId = translator.sessionId;
+    }
+    if (bodies.length === 0 && !line.trimStart().startsWith("{")) this.stderrNote(`stdout: ${line}`);
+    for (const body of bodies) this.emit(body);
+  }
+
+  /** Appends one event: a single write of one whole line. */
+  private emit(body: AgentEventBody): void {
+    const event = {
+      v: AGENT_EVENT_VERSION,
+      ts: new Date().toISOString(),
+      session: this.session,
+      ...body,
+    } as AgentEvent;
+    appendFileSync(this.files.events, encodeAgentEvent(event));
+    if (event.type === "session_finished") this.finishedStatus = event.status;
+  }
+
+  private finish(status: SessionStatus, summary: string): void {
+    this.emit({ type: "session_finished", status, summary, usage: emptyUsage(), turns: 0, duration_ms: 0 });
+  }
+
+  /** The agent could not run: an error event and a finished session saying why. */
+  private fail(message: string): SessionStatus {
+    this.stderrNote(message);
+    this.emit({ type: "error", message, fatal: true });
+    this.finish("error", message);
+    return "error";
+  }
+
+  private stderrNote(text: string): void {
+    try {
+      appendFileSync(this.files.stderr, `grove: ${text}\n`);
+    } catch {
+      // Nowhere left to report to.
+    }
+  }
+
+  private abort(): void {
+    const pid = this.child?.pid;
+    const running = pid !== undefined && this.child?.exitCode === null && this.child.signalCode === null;
+    if (this.aborted) {
+      if (running) signalGroup(pid, "SIGKILL"); // A second stop means now.
+      return;
+    }
+    this.aborted = true;
+    if (!running) return;
+    signalGroup(pid, "SIGTERM");
+    this.killTimer = setTimeout(() => signalGroup(pid, "SIGKILL"), KILL_GRACE_MS);
+  }
+}
+
+function signalGroup(pgid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pgid, signal);
+  } catch {
+    // Already gone.
+  }
+}
+
+function groupAlive(pgid: number): boolean {
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/** Ends whatever the agent left running in its group (a dev server, a background job). */
+async function endGroup(pgid: number): Promise<void> {
+  if (!groupAlive(pgid)) return;
+  signalGroup(pgid, "SIGTERM");
+  for (let waited = 0; waited < KILL_GRACE_MS && groupAlive(pgid); waited += 100) await sleep(100);
+  if (groupAlive(pgid)) signalGroup(pgid, "SIGKILL");
+}
+
+/** HEAD's sha, or undefined (no commits yet, not a repository, no such directory). */
+async function headOf(cwd: string): Promise<string | undefined> {
+  try {
+    return (await git(cwd, ["rev-parse", "--verify", "-q", "HEAD"])).trim() || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** Without a readable spec there is no task to report to but the directory the spec is in. */
+function reportUnreadableSpec(specPath: string, error: unknown): number {
+  const message = errorText(error);
+  const taskDir = dirname(specPath);
+  const files = runFiles(taskDir, runNumberOf(specPath));
+  try {
+    appendFileSync(files.stderr, `grove: ${message}\n`);
+    const event = {
+      v: AGENT_EVENT_VERSION,
+      ts: new Date().toISOString(),
+      session: "unknown",
+      type: "error",
+      message,
+      fatal: true,
+    } satisfies AgentEvent;
+    appendFileSync(files.events, encodeAgentEvent(event));
+    writeJsonAtomic(files.exit, {
+      exitCode: null,
+      signal: null,
+      status: "error",
+      finishedAt: new Date().toISOString(),
+    } satisfies RunExit);
+  } catch {
+    process.stderr.write(`grove: ${message}\n`);
+  }
+  return 1;
+}

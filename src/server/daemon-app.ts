@@ -1,0 +1,145 @@
+/**
+ * The daemon's HTTP API. The CLI and the dashboard are both clients of it, and both read the
+ * same typed change stream (`GET /api/stream`, server-sent events).
+ */
+import { Hono } from "hono";
+import { streamSSE } from "hono/streaming";
+import { z } from "zod";
+import { collectGarbage, discardTask } from "../orchestrator/cleanup.js";
+import { diffAgainstBase } from "../orchestrator/git/diff.js";
+import type { LandingQueue } from "../orchestrator/landing.js";
+import { type Orchestrator, type OrchestratorChange, TaskError } from "../orchestrator/orchestrator.js";
+import { AGENTS, TASK_KINDS } from "../orchestrator/task-states.js";
+import { matchesToken } from "../router/auth.js";
+import { formatZodIssues } from "../router/config/resolve-config.js";
+
+export interface DaemonAppOptions {
+  orchestrator: Orchestrator;
+  landing: LandingQueue;
+  token: string;
+  version: string;
+  onShutdown: () => void;
+}
+
+const newTaskSchema = z
+  .object({
+    cwd: z.string().min(1),
+    prompt: z.string().min(1, "the prompt is empty"),
+    agent: z.enum(AGENTS).optional(),
+    model: z.string().min(1).optional(),
+    kind: z.enum(TASK_KINDS).optional(),
+    base: z.string().min(1).optional(),
+    name: z.string().min(1).optional(),
+    yolo: z.boolean().optional(),
+  })
+  .strict();
+
+export function createDaemonApp(options: DaemonAppOptions): Hono {
+  const { orchestrator, landing } = options;
+  const app = new Hono();
+
+  app.onError((error, c) => {
+    const status = error instanceof TaskError ? error.status : 500;
+    return c.json({ error: error.message }, status as 400);
+  });
+  app.use("/api/*", async (c, next) => {
+    const header = c.req.header("authorization") ?? "";
+    const token = header.startsWith("Bearer ") ? header.slice(7) : (c.req.query("token") ?? "");
+    if (!matchesToken(token, [options.token])) return c.json({ error: "missing or wrong daemon token" }, 401);
+    await next();
+  });
+
+  app.get("/api/health", (c) => c.json({ ok: true, pid: process.pid, version: options.version }));
+  app.post("/api/shutdown", (c) => {
+    setImmediate(options.onShutdown);
+    return c.json({ ok: true });
+  });
+
+  app.get("/api/tasks", (c) => c.json(orchestrator.tasks.list()));
+  app.post("/api/tasks", async (c) => {
+    const parsed = newTaskSchema.safeParse(await c.req.json().catch(() => undefined));
+    if (!parsed.success) throw new TaskError(formatZodIssues(parsed.error));
+    return c.json(await orchestrator.createTask(parsed.data), 201);
+  });
+  app.get("/api/tasks/:ref", (c) => c.json(orchestrator.task(c.req.param("ref"))));
+  app.get("/api/tasks/:ref/events", (c) => {
+    const task = orchestrator.task(c.req.param("ref"));
+    return c.json(orchestrator.tasks.events(task.id, Number(c.req.query("after") ?? 0)));
+  });
+  app.get("/api/tasks/:ref/diff", async (c) => {
+    const task = orchestrator.task(c.req.param("ref"));
+    const base = task.state === "landed" && task.baseCommit ? task.baseCommit : task.baseBranch;
+    return c.text(await diffAgainstBase(task.repo, task.branch, base, { stat: c.req.query("stat") === "1" }));
+  });
+  app.post("/api/tasks/:ref/reply", async (c) => {
+    const body = (await c.req.json().catch(() => ({}))) as { message?: unknown };
+    if (typeof body.message !== "string") throw new TaskError("a reply needs a message");
+    return c.json(await orchestrator.reply(c.req.param("ref"), body.message));
+  });
+  app.post("/api/tasks/:ref/stop", (c) => c.json(orchestrator.stop(c.req.param("ref"))));
+  app.post("/api/tasks/:ref/resume", async (c) => c.json(await orchestrator.resume(c.req.param("ref"))));
+  app.post("/api/tasks/:ref/discard", async (c) =>
+    c.json(await discardTask(orchestrator, c.req.param("ref"))),
+  );
+  app.post("/api/tasks/:ref/land", async (c) => {
+    const body = (await c.req.json().catch(() => ({}))) as { strategy?: unknown };
+    const strategy =
+      body.strategy === undefined ? undefined : z.enum(["rebase", "merge", "squash"]).parse(body.strategy);
+    return c.json(await landing.land(c.req.param("ref"), strategy));
+  });
+  app.post("/api/gc", async (c) => {
+    const body = (await c.req.json().catch(() => ({}))) as { olderThanMs?: unknown; dryRun?: unknown };
+    if (typeof body.olderThanMs !== "number" || body.olderThanMs < 0)
+      throw new TaskError("gc needs olderThanMs ≥ 0");
+    return c.json(await collectGarbage(orchestrator, body.olderThanMs, body.dryRun === true));
+  });
+
+  /** Every task change and event as SSE; `task` filters to one task, `after` replays its log first. */
+  app.get("/api/stream", (c) => {
+    const only = c.req.query("task");
+    const taskId = only ? orchestrator.task(only).id : undefined;
+    return streamSSE(c, async (stream) => {
+      const queue: OrchestratorChange[] = [];
+      let wake: (() => void) | undefined;
+      const unsubscribe = orchestrator.subscribe((change) => {
+        const id = change.kind === "task" ? change.task.id : change.event.taskId;
+        if (taskId !== undefined && id !== taskId) return;
+        queue.push(change);
+        wake?.();
+      });
+      stream.onAbort(() => {
+        unsubscribe();
+        wake?.();
+      });
+      let replayedUpTo = 0;
+      if (taskId !== undefined) {
+        for (const event of orchestrator.tasks.events(taskId, Number(c.req.query("after") ?? 0))) {
+          await stream.writeSSE({ event: "event", data: JSON.stringify(event) });
+          replayedUpTo = event.seq;
+        }
+      }
+      // Current states first, so a follower learns at once about anything that already finished.
+      for (const task of taskId === undefined
+        ? orchestrator.tasks.list()
+        : [orchestrator.tasks.get(taskId)!]) {
+        await stream.writeSSE({ event: "task", data: JSON.stringify(task) });
+      }
+      while (!stream.aborted) {
+        const change = queue.shift();
+        if (change?.kind === "event" && change.event.seq <= replayedUpTo) continue;
+        if (!change) {
+          await new Promise<void>((resolve) => {
+            wake = resolve;
+          });
+          wake = undefined;
+          continue;
+        }
+        await stream.writeSSE({
+          event: change.kind,
+          data: JSON.stringify(change.kind === "task" ? change.task : change.event),
+        });
+      }
+    });
+  });
+  return app;
+}
