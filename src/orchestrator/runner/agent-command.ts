@@ -52,7 +52,11 @@ export function locateAgentBinary(agent: "claude" | "codex", env: NodeJS.Process
   );
 }
 
-/** `grove agent --json …`, with grove's state in the spec's GROVE_HOME. */
+/**
+ * `grove agent --json …`, with grove's state in the spec's GROVE_HOME. A task's model is
+ * resolved by grove's router config, so a stray ANTHROPIC_BASE_URL in the daemon's environment
+ * must not send it elsewhere.
+ */
 export function builtinLaunch(spec: RunnerSpec, env: NodeJS.ProcessEnv = process.env): AgentLaunch {
   const args = [groveCliPath(), "agent", "--json", "--cwd", spec.cwd];
   if (spec.model) args.push("--model", spec.model);
@@ -61,8 +65,13 @@ export function builtinLaunch(spec: RunnerSpec, env: NodeJS.ProcessEnv = process
   return {
     command: process.execPath,
     args,
-    env: { ...agentBaseEnv(spec, env), GROVE_HOME: spec.groveHome },
+    env: { ...withoutDirectModel(agentBaseEnv(spec, env)), GROVE_HOME: spec.groveHome },
   };
+}
+
+function withoutDirectModel(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const { ANTHROPIC_BASE_URL: _url, ANTHROPIC_API_KEY: _key, ...rest } = env;
+  return rest;
 }
 
 export interface ClaudeLaunchOptions {
