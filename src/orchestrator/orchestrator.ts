@@ -126,30 +126,43 @@ export class Orchestrator {
 
   /** Starts queued tasks, oldest first, while their repository is under its limit. */
   schedule(): void {
-    this.scheduling = this.scheduling.then(async () => {
-      const active = this.store.list([...ACTIVE_STATES]);
-      for (const task of this.store.list(["queued"])) {
-        const config = await loadRepoConfig(task.repo).catch(() => undefined);
-        const limit = config?.concurrency ?? 4;
-        const running = active.filter((other) => other.repo === task.repo).length;
-        if (running >= limit) continue;
-        const portBase = allocatePortBase(
-          active.map((other) => other.portBase),
-          config ?? (await loadRepoConfig(task.repo)),
+    this.scheduling = this.scheduling
+      .then(async () => {
+        const active = this.store.list([...ACTIVE_STATES]);
+        for (const task of this.store.list(["queued"])) {
+          let config: RepoConfig;
+          try {
+            config = await loadRepoConfig(task.repo);
+          } catch (error) {
+            this.setState(task.id, "failed", {
+              error: (error as Error).message,
+              finishedAt: new Date().toISOString(),
+            });
+            continue;
+          }
+          if (active.filter((other) => other.repo === task.repo).length >= config.concurrency) continue;
+          const portBase = allocatePortBase(
+            active.map((other) => other.portBase),
+            config,
+          );
+          const started = this.setState(task.id, "setting-up", {
+            portBase,
+            startedAt: new Date().toISOString(),
+          });
+          active.push(started);
+          void this.setUpAndRun(started, config);
+        }
+      })
+      .catch((error: unknown) => {
+        // Scheduling must survive anything one task throws, or the queue would stall for good.
+        process.stderr.write(
+          `grove: scheduling failed: ${error instanceof Error ? error.stack : String(error)}\n`,
         );
-        const started = this.setState(task.id, "setting-up", {
-          portBase,
-          startedAt: new Date().toISOString(),
-        });
-        active.push(started);
-        void this.setUpAndRun(started, config);
-      }
-    });
+      });
   }
 
-  private async setUpAndRun(task: Task, config: RepoConfig | undefined): Promise<void> {
+  private async setUpAndRun(task: Task, repoConfig: RepoConfig): Promise<void> {
     try {
-      const repoConfig = config ?? (await loadRepoConfig(task.repo));
       mkdirSync(task.taskDir, { recursive: true });
       const report = await prepareWorkspace(task, repoConfig, (text) =>
         this.log(task.id, "setup_output", { text }),
@@ -201,6 +214,7 @@ export class Orchestrator {
   private ingest(taskId: number, lines: string[], offset: number): void {
     const stored: StoredEvent[] = [];
     let changes: Partial<Task> = { eventsOffset: offset };
+    let asked = false;
     const task = this.store.get(taskId)!;
     this.store.transaction(() => {
       for (const line of lines) {
@@ -229,13 +243,12 @@ export class Orchestrator {
         }
         if (event.type === "session_finished" && typeof event.summary === "string")
           changes = { ...changes, summary: event.summary };
-        if (event.type === "question" && task.state === "running")
-          changes = { ...changes, state: "waiting-for-input" };
+        if (event.type === "question") asked = true;
       }
       this.store.update(taskId, changes);
     });
     for (const event of stored) this.emit({ kind: "event", event });
-    if (changes.state) this.publish(this.store.get(taskId)!);
+    if (asked && this.store.get(taskId)?.state === "running") this.setState(taskId, "waiting-for-input");
   }
 
   private finishRun(taskId: number, run: number, exit: RunExit | undefined): void {
