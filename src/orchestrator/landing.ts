@@ -11,6 +11,8 @@ import type { Task } from "./task-store.js";
 
 export type LandStrategy = "rebase" | "merge" | "squash";
 
+const LANDABLE: readonly Task["state"][] = ["done", "conflict", "archived"];
+
 export class LandingQueue {
   private tail: Promise<unknown> = Promise.resolve();
 
@@ -19,7 +21,7 @@ export class LandingQueue {
   /** Queues a landing and resolves with the task once it has landed or failed to. */
   land(ref: string, strategy?: LandStrategy): Promise<Task> {
     const task = this.orchestrator.task(ref);
-    if (!["done", "conflict", "archived"].includes(task.state)) {
+    if (!LANDABLE.includes(task.state)) {
       throw new TaskError(
         `task ${task.id} is ${task.state}; only finished tasks (done, conflict, archived) can land`,
         409,
@@ -36,6 +38,9 @@ export class LandingQueue {
     strategy: LandStrategy | undefined,
   ): Promise<Task> {
     const orchestrator = this.orchestrator;
+    const current = orchestrator.tasks.get(taskId)!;
+    // The state may have changed while this request waited its turn (e.g. it was landed already).
+    if (!LANDABLE.includes(current.state)) return current;
     const task = orchestrator.setState(taskId, "landing", { error: null });
     const config = await loadRepoConfig(task.repo);
     const chosen = strategy ?? config.landStrategy;

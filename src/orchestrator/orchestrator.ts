@@ -11,7 +11,7 @@ import { slugify, uniqueBranchName } from "./git/branch-name.js";
 import { currentBranch, findRepoRoot } from "./git/repo.js";
 import { loadRepoConfig, type RepoConfig } from "./repo-config.js";
 import type { RunnerSpec } from "./runner/spec.js";
-import { isWrapperAlive, type RunExit, Supervisor } from "./supervisor.js";
+import { isWrapperAlive, type RunExit, Supervisor, stopOrphanedAgent } from "./supervisor.js";
 import { allocatePortBase, portEnv, prepareWorkspace } from "./task-setup.js";
 import {
   ACTIVE_STATES,
@@ -61,7 +61,7 @@ export class Orchestrator {
     this.store = options.store;
     this.supervisor = new Supervisor({
       onLines: (taskId, lines, offset) => this.ingest(taskId, lines, offset),
-      onExit: (taskId, run, exit) => this.finishRun(taskId, run, exit),
+      onExit: (taskId, run, exit) => void this.finishRun(taskId, run, exit),
     });
   }
 
@@ -91,7 +91,14 @@ export class Orchestrator {
     const kind = input.kind ?? "maintenance";
     const choice = { ...config.defaults.default, ...config.defaults[kind] };
     const base = input.base ?? (await currentBranchOrThrow(repo));
-    const branch = await uniqueBranchName(repo, slugify(input.name ?? input.prompt));
+    // Queued tasks have no git branch yet: their names are reserved here, not in git.
+    const reserved = new Set(
+      this.store
+        .list(["queued", "setting-up"])
+        .filter((task) => task.repo === repo)
+        .map((task) => task.branch),
+    );
+    const branch = await uniqueBranchName(repo, slugify(input.name ?? input.prompt), reserved);
     const slug = branch.replace(/^grove\//, "");
     const created = this.store.create({
       slug,
@@ -251,9 +258,11 @@ export class Orchestrator {
     if (asked && this.store.get(taskId)?.state === "running") this.setState(taskId, "waiting-for-input");
   }
 
-  private finishRun(taskId: number, run: number, exit: RunExit | undefined): void {
+  private async finishRun(taskId: number, run: number, exit: RunExit | undefined): Promise<void> {
     const task = this.store.get(taskId);
     if (!task || task.runs !== run || !ACTIVE_STATES.includes(task.state)) return;
+    // A wrapper that died without saying how may have left its agent running in the worktree.
+    if (!exit) await stopOrphanedAgent(task.taskDir, run, task.worktree);
     const asked = askedDuringLastRun(this.store.events(taskId));
     let state: TaskState;
     let error: string | null = null;
@@ -305,6 +314,12 @@ export class Orchestrator {
     const task = this.task(ref);
     if (task.state !== "interrupted")
       throw new TaskError(`task ${task.id} is ${task.state}, not interrupted`, 409);
+    if (task.runs === 0) {
+      // Stopped before it ever started: it simply goes back in the queue.
+      const queued = this.setState(task.id, "queued", { error: null });
+      this.schedule();
+      return queued;
+    }
     return this.reply(
       ref,
       "You were interrupted. Continue the task where you left off, then summarise what you did.",

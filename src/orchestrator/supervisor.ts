@@ -15,6 +15,7 @@ import {
   openSync,
   readFileSync,
   readSync,
+  realpathSync,
   watch,
 } from "node:fs";
 import { join } from "node:path";
@@ -140,6 +141,33 @@ export class Supervisor {
 
   private checkLiveness(): void {
     for (const taskId of this.followed.keys()) this.checkExit(taskId);
+  }
+}
+
+/**
+ * A wrapper killed with -9 leaves its agent running in the worktree. Stop that agent's process
+ * group (TERM, then KILL) and wait until it is gone, but only if the pid still belongs to a
+ * process working in this task's worktree.
+ */
+export async function stopOrphanedAgent(taskDir: string, run: number, worktree: string): Promise<void> {
+  let pid: number;
+  try {
+    pid = Number(readFileSync(runFiles(taskDir, run).agentPid, "utf8").trim());
+    if (!isAlive(pid) || !realpathSync(`/proc/${pid}/cwd`).startsWith(realpathSync(worktree))) return;
+  } catch {
+    return;
+  }
+  const signal = (name: NodeJS.Signals) => {
+    try {
+      process.kill(-pid, name);
+    } catch {
+      // Already gone.
+    }
+  };
+  signal("SIGTERM");
+  for (let waited = 0; waited < 5000 && isAlive(pid); waited += 50) {
+    if (waited === 3000) signal("SIGKILL");
+    await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
 

@@ -52,7 +52,12 @@ function trimSeparators(text: string): string {
  * the slug comes from `text`. A name is taken when a branch has it, or when a branch lives
  * "under" it (`grove/<slug>/x`), which git would refuse. Archive and backup refs do not count.
  */
-export async function uniqueBranchName(repo: string, text: string): Promise<string> {
+export async function uniqueBranchName(
+  repo: string,
+  text: string,
+  /** Names already promised to tasks whose branches do not exist yet. */
+  reserved: ReadonlySet<string> = new Set(),
+): Promise<string> {
   if (await branchExists(repo, PREFIX))
     throw new Error(
       `A branch named "${PREFIX}" exists in ${repo}, so no branch can be created under "${PREFIX}/"; rename it first`,
@@ -60,7 +65,7 @@ export async function uniqueBranchName(repo: string, text: string): Promise<stri
   const slug = slugify(text);
   for (let n = 1; n <= 1000; n++) {
     const name = `${PREFIX}/${n === 1 ? slug : `${slug}-${n}`}`;
-    if (await isTaken(repo, name)) continue;
+    if (reserved.has(name) || (await isTaken(repo, name))) continue;
     await assertValidBranchName(repo, name);
     return name;
   }

@@ -287,6 +287,8 @@ class AgentRun {
         child.once("error", (error) => resolve(error));
       });
       if (spawned) return { ok: false, message: `could not start ${launch.command}: ${spawned.message}` };
+      // If this wrapper is killed outright, the daemon uses this to stop the agent it leaves behind.
+      writeFileSync(this.files.agentPid, `${child.pid}\n`);
       if (this.aborted) signalGroup(child.pid!, "SIGTERM"); // A stop arrived while it was starting.
       return { ok: true, child };
     } finally {

@@ -57,6 +57,8 @@ export interface RunFiles {
   exit: string;
   /** The wrapper's pid, written when it starts. */
   pid: string;
+  /** The agent's pid (and process group), written once it is started. */
+  agentPid: string;
 }
 
 export function runFiles(taskDir: string, run: number): RunFiles {
@@ -67,6 +69,7 @@ export function runFiles(taskDir: string, run: number): RunFiles {
     routerLog: join(taskDir, "router.log"),
     exit: join(taskDir, `run-${run}.exit.json`),
     pid: join(taskDir, `run-${run}.pid`),
+    agentPid: join(taskDir, `run-${run}.agent.pid`),
   };
 }
 
