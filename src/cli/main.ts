@@ -17,6 +17,7 @@ const main = defineCommand({
     agent: () => import("./commands/agent.js").then((m) => m.default),
     router: () => import("./commands/router.js").then((m) => m.default),
     claude: () => import("./commands/claude.js").then((m) => m.default),
+    codex: () => import("./commands/codex.js").then((m) => m.default),
     env: () => import("./commands/env.js").then((m) => m.default),
     "_run-agent": () => import("./commands/run-agent.js").then((m) => m.default),
     run: () => import("./commands/run.js").then((m) => m.default),
@@ -33,11 +34,12 @@ const main = defineCommand({
     gc: () => import("./commands/tasks.js").then((m) => m.gc),
     serve: () => import("./commands/serve.js").then((m) => m.default),
     daemon: () => import("./commands/daemon.js").then((m) => m.default),
+    ui: () => import("./commands/ui.js").then((m) => m.default),
   },
 });
 
 /** Commands that hand every argument to another program, `--help` included. */
-const PASSTHROUGH = new Set(["claude"]);
+const PASSTHROUGH = new Set(["claude", "codex"]);
 
 async function run(rawArgs: string[]): Promise<void> {
   const [first] = rawArgs;

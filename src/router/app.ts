@@ -8,10 +8,12 @@ import { clientKeyFrom, matchesToken } from "./auth.js";
 import type { RouterConfig } from "./config/config-schema.js";
 import { anthropicErrorBody, errorResponse, RouterError } from "./errors.js";
 import { handleCountTokens } from "./handlers/count-tokens.js";
-import { handleMessages, type RequestRecord } from "./handlers/messages.js";
+import { handleMessages, type MessagesContext, type RequestRecord } from "./handlers/messages.js";
+import { handleResponses } from "./handlers/responses.js";
 import { type Logger, silentLogger } from "./log.js";
 import type { Recorder } from "./record/exchange.js";
 import { upstreamLabeler, withRecording } from "./record/recording-fetch.js";
+import { openAiErrorBody, openAiErrorResponse } from "./responses/errors.js";
 import { withInProcessUpstreams } from "./upstream/in-process.js";
 
 export interface RouterAppOptions {
@@ -35,14 +37,22 @@ export function createRouterApp(options: RouterAppOptions): Hono {
   const tokens = config.server.tokens;
   const app = new Hono();
 
-  app.onError((error) => {
-    if (error instanceof RouterError) return errorResponse(error);
+  app.onError((error, c) => {
+    // OpenAI clients get OpenAI's error shape, Anthropic clients Anthropic's.
+    const respond = isResponsesPath(c.req.path) ? openAiErrorResponse : errorResponse;
+    if (error instanceof RouterError) return respond(error);
     logger.error(
       `unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
     );
-    return errorResponse(new RouterError(500, "internal router error; see the router log"));
+    return respond(new RouterError(500, "internal router error; see the router log"));
   });
-  app.notFound((c) => c.json(anthropicErrorBody(404, `no route for ${c.req.method} ${c.req.path}`), 404));
+  app.notFound((c) => {
+    const message = `no route for ${c.req.method} ${c.req.path}`;
+    return c.json(
+      isResponsesPath(c.req.path) ? openAiErrorBody(404, message) : anthropicErrorBody(404, message),
+      404,
+    );
+  });
 
   app.on(["GET", "HEAD"], "/", (c) => c.text("grove router\n"));
   app.get("/health", (c) => c.json({ status: "ok", service: "grove-router" }));
@@ -74,20 +84,24 @@ export function createRouterApp(options: RouterAppOptions): Hono {
 
   app.get("/v1/models", (c) => c.json(listModels(config)));
   app.post("/v1/messages/count_tokens", (c) => handleCountTokens(c.req.raw));
-  app.post("/v1/messages", (c) =>
-    handleMessages(c.req.raw, {
-      config,
-      fetch: upstreamFetch,
-      logger,
-      // With router tokens the client's key is a router token and must never travel upstream.
-      clientKey: tokens.length > 0 ? undefined : clientKeyFrom(c.req.raw.headers),
-      onFinished: (record) => {
-        logger.info(formatRequestLine(record));
-        options.onRequest?.(record);
-      },
-    }),
-  );
+  const handlerContext = (request: Request): MessagesContext => ({
+    config,
+    fetch: upstreamFetch,
+    logger,
+    // With router tokens the client's key is a router token and must never travel upstream.
+    clientKey: tokens.length > 0 ? undefined : clientKeyFrom(request.headers),
+    onFinished: (record) => {
+      logger.info(formatRequestLine(record));
+      options.onRequest?.(record);
+    },
+  });
+  app.post("/v1/messages", (c) => handleMessages(c.req.raw, handlerContext(c.req.raw)));
+  app.post("/v1/responses", (c) => handleResponses(c.req.raw, handlerContext(c.req.raw)));
   return app;
+}
+
+function isResponsesPath(path: string): boolean {
+  return path === "/v1/responses" || path.startsWith("/v1/responses/");
 }
 
 export function formatRequestLine(record: RequestRecord): string {

@@ -6,12 +6,15 @@ import { Hono } from "hono";
 import { streamSSE } from "hono/streaming";
 import { z } from "zod";
 import { collectGarbage, discardTask } from "../orchestrator/cleanup.js";
+import type { Db } from "../orchestrator/db.js";
 import { diffAgainstBase } from "../orchestrator/git/diff.js";
 import type { LandingQueue } from "../orchestrator/landing.js";
 import { type Orchestrator, type OrchestratorChange, TaskError } from "../orchestrator/orchestrator.js";
 import { AGENTS, TASK_KINDS } from "../orchestrator/task-states.js";
-import { matchesToken } from "../router/auth.js";
 import { formatZodIssues } from "../router/config/resolve-config.js";
+import { defaultWebRoot, registerDashboard } from "./static.js";
+import { registerWebApi } from "./web-api.js";
+import { apiAuth, registerAuthRoutes } from "./web-auth.js";
 
 export interface DaemonAppOptions {
   orchestrator: Orchestrator;
@@ -19,6 +22,16 @@ export interface DaemonAppOptions {
   token: string;
   version: string;
   onShutdown: () => void;
+  /** The origins the daemon is reached at, for the dashboard's CSRF check (known once it listens). */
+  origins?: () => readonly string[];
+  /** Aborted when the daemon shuts down: open change streams end. */
+  closing?: AbortSignal;
+  /** GROVE_HOME, for the router config the new-task form reads model names from. */
+  home?: string;
+  /** The task database, for the Board's per-task latest activity. */
+  db?: Db;
+  /** The built dashboard (default: the package's `dist/web`). */
+  webRoot?: string;
 }
 
 const newTaskSchema = z
@@ -42,11 +55,13 @@ export function createDaemonApp(options: DaemonAppOptions): Hono {
     const status = error instanceof TaskError ? error.status : 500;
     return c.json({ error: error.message }, status as 400);
   });
-  app.use("/api/*", async (c, next) => {
-    const header = c.req.header("authorization") ?? "";
-    const token = header.startsWith("Bearer ") ? header.slice(7) : (c.req.query("token") ?? "");
-    if (!matchesToken(token, [options.token])) return c.json({ error: "missing or wrong daemon token" }, 401);
-    await next();
+  const auth = { token: options.token, origins: options.origins ?? (() => []) };
+  app.use("/api/*", apiAuth(auth));
+  registerAuthRoutes(app, auth);
+  registerWebApi(app, {
+    orchestrator,
+    ...(options.home ? { home: options.home } : {}),
+    ...(options.db ? { db: options.db } : {}),
   });
 
   app.get("/api/health", (c) => c.json({ ok: true, pid: process.pid, version: options.version }));
@@ -107,6 +122,8 @@ export function createDaemonApp(options: DaemonAppOptions): Hono {
         queue.push(change);
         wake?.();
       });
+      const end = () => wake?.();
+      options.closing?.addEventListener("abort", end);
       stream.onAbort(() => {
         unsubscribe();
         wake?.();
@@ -124,7 +141,7 @@ export function createDaemonApp(options: DaemonAppOptions): Hono {
         : [orchestrator.tasks.get(taskId)!]) {
         await stream.writeSSE({ event: "task", data: JSON.stringify(task) });
       }
-      while (!stream.aborted) {
+      while (!stream.aborted && !options.closing?.aborted) {
         const change = queue.shift();
         if (change?.kind === "event" && change.event.seq <= replayedUpTo) continue;
         if (!change) {
@@ -139,7 +156,10 @@ export function createDaemonApp(options: DaemonAppOptions): Hono {
           data: JSON.stringify(change.kind === "task" ? change.task : change.event),
         });
       }
+      unsubscribe();
+      options.closing?.removeEventListener("abort", end);
     });
   });
+  registerDashboard(app, { token: options.token, webRoot: options.webRoot ?? defaultWebRoot() });
   return app;
 }

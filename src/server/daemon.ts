@@ -14,6 +14,7 @@ import { Orchestrator } from "../orchestrator/orchestrator.js";
 import { isAlive } from "../orchestrator/supervisor.js";
 import { TaskStore } from "../orchestrator/task-store.js";
 import { createDaemonApp } from "./daemon-app.js";
+import { originsFor } from "./web-auth.js";
 
 export const DEFAULT_DAEMON_PORT = 4777;
 export const GROVE_VERSION = "0.1.0";
@@ -24,6 +25,12 @@ export interface DaemonInfo {
   token: string;
   startedAt: string;
 }
+
+/** The dashboard's address (the page asks for the token unless opened through `dashboardAuthUrl`). */
+export const dashboardUrl = (info: DaemonInfo) => `${info.url}/`;
+/** Opens the dashboard signed in: the daemon trades the token for a cookie and redirects to `/`. */
+export const dashboardAuthUrl = (info: DaemonInfo) =>
+  `${info.url}/auth?token=${encodeURIComponent(info.token)}`;
 
 export const daemonInfoPath = (home: string) => join(home, "daemon.json");
 
@@ -49,6 +56,8 @@ export async function startDaemon(options: {
   host?: string;
   /** Called once a shutdown requested through the API has finished. */
   onStopped?: () => void;
+  /** The built dashboard to serve (default: the package's `dist/web`). */
+  webRoot?: string;
 }): Promise<RunningDaemon> {
   const { home } = options;
   mkdirSync(home, { recursive: true, mode: 0o700 });
@@ -61,19 +70,38 @@ export async function startDaemon(options: {
   const stop = () => {
     stopping ??= (async () => {
       orchestrator.close();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
+      // Open change streams (a dashboard, grove logs -f) end first, or closing would wait for them;
+      // their connections, idle once they have, are closed as they get there.
+      closing.abort();
+      const connections = server as unknown as {
+        closeAllConnections?(): void;
+        closeIdleConnections?(): void;
+      };
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      const idle = setInterval(() => connections.closeIdleConnections?.(), 25);
+      const force = setTimeout(() => connections.closeAllConnections?.(), 2000);
+      await closed;
+      clearInterval(idle);
+      clearTimeout(force);
+      connections.closeAllConnections?.();
       db.close();
       rmSync(daemonInfoPath(home), { force: true });
       rmSync(lockPath(home), { force: true });
     })();
     return stopping;
   };
+  const closing = new AbortController();
+  let origins: string[] = [];
   const app = createDaemonApp({
     orchestrator,
     landing,
     token,
     version: GROVE_VERSION,
+    origins: () => origins,
+    closing: closing.signal,
+    home,
+    db,
+    ...(options.webRoot ? { webRoot: options.webRoot } : {}),
     onShutdown: () => void stop().then(() => options.onStopped?.()),
   });
   const host = options.host ?? "127.0.0.1";
@@ -98,6 +126,7 @@ export async function startDaemon(options: {
     token,
     startedAt: new Date().toISOString(),
   };
+  origins = originsFor(info.url);
   writeFileSync(daemonInfoPath(home), JSON.stringify(info, null, 2), { mode: 0o600 });
   orchestrator.recover();
   return { info, orchestrator, stop };

@@ -1,6 +1,6 @@
 import { defineCommand } from "citty";
 import { groveHome } from "../../node/paths.js";
-import { DaemonStartError, startDaemon } from "../../server/daemon.js";
+import { DaemonStartError, dashboardUrl, startDaemon } from "../../server/daemon.js";
 import { connectDaemon, daemonPort, findDaemon } from "../daemon-client.js";
 import { CliError } from "../errors.js";
 
@@ -25,6 +25,7 @@ export default defineCommand({
       process.stdout.write(
         `grove daemon ${already ? "already running" : "started"} on ${client.info.url} (pid ${client.info.pid}, GROVE_HOME ${home})\n`,
       );
+      process.stdout.write(`grove dashboard: ${dashboardUrl(client.info)}\n`);
       return;
     }
     let daemon: Awaited<ReturnType<typeof startDaemon>>;
@@ -37,6 +38,7 @@ export default defineCommand({
     process.stdout.write(
       `grove daemon listening on ${daemon.info.url} (pid ${process.pid}, GROVE_HOME ${home})\n`,
     );
+    process.stdout.write(`grove dashboard: ${dashboardUrl(daemon.info)}\n`);
     const stop = () => void daemon.stop().then(() => process.exit(0));
     process.once("SIGINT", stop);
     process.once("SIGTERM", stop);

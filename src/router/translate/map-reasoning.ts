@@ -24,7 +24,8 @@ export function effortForBudget(budget: number): ReasoningEffort {
   return "high";
 }
 
-function effortFromLabel(label: string | undefined): ReasoningEffort {
+/** An effort label (Anthropic's `output_config.effort`, OpenAI's `reasoning.effort`) → low, medium or high. */
+export function effortFromLabel(label: string | null | undefined): ReasoningEffort {
   switch (label) {
     case "low":
     case "minimal":
@@ -39,7 +40,14 @@ function effortFromLabel(label: string | undefined): ReasoningEffort {
 }
 
 export function mapReasoning(request: MessagesRequest, compat: CompatRecord): Partial<ChatRequest> {
-  const effort = requestedEffort(request);
+  return mapReasoningEffort(requestedEffort(request), compat);
+}
+
+/** A requested effort (or `"off"`, or nothing) → the backend's reasoning fields. */
+export function mapReasoningEffort(
+  effort: ReasoningEffort | "off" | undefined,
+  compat: CompatRecord,
+): Partial<ChatRequest> {
   if (effort === undefined) return {};
   switch (compat.reasoning) {
     case "none":

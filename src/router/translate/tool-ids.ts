@@ -28,7 +28,8 @@ export function newMessageId(): string {
   return `msg_${randomHex(12)}`;
 }
 
-function randomHex(bytes: number): string {
+/** `bytes` random bytes as lowercase hex. */
+export function randomHex(bytes: number): string {
   const buf = crypto.getRandomValues(new Uint8Array(bytes));
   let hex = "";
   for (const byte of buf) hex += byte.toString(16).padStart(2, "0");

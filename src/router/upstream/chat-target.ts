@@ -1,6 +1,6 @@
 /** An `openai-chat` provider: request preparation and response translation. */
 import type { MessagesRequest } from "../../protocol/anthropic.js";
-import type { ChatCompletion } from "../../protocol/openai-chat.js";
+import type { ChatCompletion, ChatRequest } from "../../protocol/openai-chat.js";
 import { type CompatProfileName, detectCompatProfile, resolveCompat } from "../compat/compat-profiles.js";
 import type { CompatRecord } from "../compat/compat-record.js";
 import type { ProviderConfig } from "../config/config-schema.js";
@@ -15,7 +15,7 @@ import { convertCompletion } from "../translate/convert-completion.js";
 import { inProcessUrl } from "./in-process.js";
 
 /** Providers that take Chat Completions requests: real backends, and in-process ones that act as one. */
-type ChatProvider = Extract<ProviderConfig, { type: "openai-chat" | "script" | "replay" }>;
+export type ChatProvider = Extract<ProviderConfig, { type: "openai-chat" | "script" | "replay" }>;
 
 export function compatFor(provider: ChatProvider, model: string): CompatRecord {
   if (provider.type !== "openai-chat") {
@@ -36,17 +36,26 @@ export function prepareChatRequest(
 ): { url: string; init: RequestInit; prepared: BuiltChatRequest } {
   const compat = compatFor(target.provider, target.model);
   const built = buildChatRequest(request, target.model, compat);
+  return { ...chatEndpoint(target, compat, built.body, clientKey), prepared: built };
+}
+
+/** Where and how a Chat Completions body is sent: the provider's URL, headers and key. */
+export function chatEndpoint(
+  target: Target & { provider: ChatProvider },
+  compat: CompatRecord,
+  body: ChatRequest,
+  clientKey: string | undefined,
+): { url: string; init: RequestInit } {
   const headers: Record<string, string> = {
     "content-type": "application/json",
-    accept: request.stream ? "text/event-stream" : "application/json",
+    accept: body.stream ? "text/event-stream" : "application/json",
     ...compat.headers,
   };
   const provider = target.provider;
   if (provider.type !== "openai-chat") {
     return {
       url: inProcessUrl(target.providerName),
-      init: { method: "POST", headers, body: JSON.stringify(built.body) },
-      prepared: built,
+      init: { method: "POST", headers, body: JSON.stringify(body) },
     };
   }
   Object.assign(headers, provider.headers);
@@ -54,8 +63,7 @@ export function prepareChatRequest(
   if (key) headers.authorization = `Bearer ${key}`;
   return {
     url: `${provider.baseUrl}/chat/completions`,
-    init: { method: "POST", headers, body: JSON.stringify(built.body) },
-    prepared: built,
+    init: { method: "POST", headers, body: JSON.stringify(body) },
   };
 }
 
@@ -97,7 +105,8 @@ export async function translateChatResponse(
   return Response.json(message);
 }
 
-async function readJson(response: Response): Promise<ChatCompletion> {
+/** A backend's JSON reply; anything else is a 529, since another try may well succeed. */
+export async function readJson(response: Response): Promise<ChatCompletion> {
   const text = await response.text();
   try {
     return JSON.parse(text) as ChatCompletion;

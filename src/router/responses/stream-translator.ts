@@ -1,0 +1,355 @@
+/**
+ * The streaming state machine, Chat Completions chunks → Responses API events, as a pure
+ * object: events in, SSE text out (the shared translating stream owns bytes and timers).
+ *
+ * - `response.created` and `response.in_progress` go out at once.
+ * - Reasoning (`reasoning_content` / `reasoning`) becomes a reasoning item with one
+ *   `reasoning_text` part; text becomes a message item with one `output_text` part. Each item
+ *   is opened with `output_item.added` + `content_part.added` and closed with the `.done`
+ *   events when the other kind starts or the model finishes.
+ * - Tool-call fragments are accumulated and each call is emitted whole when the upstream
+ *   finishes, with its arguments repaired: a `function_call` item, or a `custom_tool_call`
+ *   item with the raw input for a custom tool.
+ * - `response.completed` (or `response.incomplete` when the output was cut short) carries the
+ *   whole response with usage; any failure ends the stream with `response.failed`.
+ * Every event carries an increasing `sequence_number`; `output_index` is the item's position.
+ */
+import type { ChatChunk, ChatChunkChoice, ChatDelta, ChatUsage } from "../../protocol/openai-chat.js";
+import { contentLiteralOf } from "../stream/content-fast-path.js";
+import { UPSTREAM_FAILURE_EVENT } from "../stream/sse-parse-stream.js";
+import { ToolCallAccumulator } from "../stream/tool-call-accumulator.js";
+import type { StreamTranslator } from "../stream/translating-stream.js";
+import { parseToolArguments } from "../translate/repair-tool-arguments.js";
+import { customToolInput } from "./custom-tools.js";
+import { encodeReasoning } from "./reasoning-carrier.js";
+import {
+  newItemId,
+  type OutputItem,
+  type ResponseObject,
+  type ResponseStatus,
+  type ResponsesUsage,
+  responseCallId,
+  responsesUsage,
+} from "./response-object.js";
+import type { ClientTool } from "./tool-table.js";
+
+/** A chat delta, plus what an Anthropic backend adds to reasoning (see anthropic/anthropic-to-chunks.ts). */
+export interface SourceDelta extends ChatDelta {
+  reasoning_signature?: string;
+  /** A whole redacted thinking block: a reasoning item of its own. */
+  reasoning_redacted?: string;
+  /** The current reasoning item is complete (the next reasoning starts a new one). */
+  reasoning_done?: boolean;
+}
+
+export interface SourceChunk extends Omit<ChatChunk, "choices"> {
+  choices?: (Omit<ChatChunkChoice, "delta"> & { delta?: SourceDelta })[];
+}
+
+export interface ResponsesSummary {
+  status: ResponseStatus | "cancelled";
+  usage: ResponsesUsage;
+  error?: string;
+}
+
+export interface ResponsesTranslatorOptions {
+  responseId: string;
+  /** Unix seconds. */
+  createdAt: number;
+  /** The model name the client asked for, echoed back. */
+  clientModel: string;
+  tools: { fromUpstream(upstreamName: string): ClientTool };
+  /** Request fields the response object repeats. */
+  echo?: Record<string, unknown>;
+  /** Called once when the stream ends, however it ends. */
+  onEnd?: (summary: ResponsesSummary) => void;
+}
+
+export interface ResponsesTranslator extends StreamTranslator {
+  /** Chunks already parsed (an Anthropic backend's, or a non-streaming reply's). */
+  pushChunks(chunks: readonly SourceChunk[]): string;
+  /** The response object as it stands: final once the translator has ended. */
+  response(): ResponseObject;
+}
+
+/** What a keep-alive looks like on a Responses stream: an SSE comment, which clients skip. */
+export const RESPONSES_PING_FRAME = ": ping\n\n";
+
+interface OpenPart {
+  kind: "message" | "reasoning";
+  index: number;
+  id: string;
+  /** The deltas as JSON string literals without their quotes: upstream text is never re-escaped. */
+  literals: string[];
+  signature?: string;
+  redacted?: string;
+}
+
+export function createResponsesTranslator(options: ResponsesTranslatorOptions): ResponsesTranslator {
+  let out = "";
+  let sequence = 0;
+  const output: OutputItem[] = [];
+  let open: OpenPart | undefined;
+  const toolCalls = new ToolCallAccumulator();
+  let finishReason: string | null | undefined;
+  let usage: ChatUsage | null | undefined;
+  let sawFinish = false;
+  let ended = false;
+  let status: ResponseStatus = "in_progress";
+  let error: ResponseObject["error"] = null;
+
+  const emit = (type: string, fields: Record<string, unknown>) => {
+    const data = JSON.stringify({ type, sequence_number: sequence++, ...fields });
+    out += `event: ${type}\ndata: ${data}\n\n`;
+  };
+
+  const snapshot = (): ResponseObject => ({
+    id: options.responseId,
+    object: "response",
+    created_at: options.createdAt,
+    status,
+    model: options.clientModel,
+    output,
+    ...options.echo,
+    error,
+    incomplete_details:
+      status === "incomplete"
+        ? { reason: finishReason === "content_filter" ? "content_filter" : "max_output_tokens" }
+        : null,
+    usage: status === "in_progress" ? null : responsesUsage(usage),
+  });
+
+  const openPart = (kind: OpenPart["kind"]) => {
+    closePart();
+    open = { kind, index: output.length, id: newItemId(kind === "message" ? "msg" : "rs"), literals: [] };
+    const item: OutputItem =
+      kind === "message"
+        ? { type: "message", id: open.id, status: "in_progress", role: "assistant", content: [] }
+        : { type: "reasoning", id: open.id, status: "in_progress", summary: [], content: [] };
+    output.push(item);
+    emit("response.output_item.added", { output_index: open.index, item });
+    emit("response.content_part.added", {
+      item_id: open.id,
+      output_index: open.index,
+      content_index: 0,
+      part:
+        kind === "message"
+          ? { type: "output_text", text: "", annotations: [] }
+          : { type: "reasoning_text", text: "" },
+    });
+  };
+
+  /** `literal` is a JSON string literal, quotes included. */
+  const appendDelta = (kind: OpenPart["kind"], literal: string) => {
+    if (open?.kind !== kind) openPart(kind);
+    const part = open as OpenPart;
+    part.literals.push(literal.slice(1, -1));
+    const type = kind === "message" ? "response.output_text.delta" : "response.reasoning_text.delta";
+    const logprobs = kind === "message" ? ',"logprobs":[]' : "";
+    out += `event: ${type}\ndata: {"type":"${type}","sequence_number":${sequence++},"item_id":"${part.id}","output_index":${part.index},"content_index":0,"delta":${literal}${logprobs}}\n\n`;
+  };
+
+  const closePart = () => {
+    if (!open) return;
+    const part = open;
+    open = undefined;
+    const text = decodeLiterals(part.literals);
+    const where = { item_id: part.id, output_index: part.index, content_index: 0 };
+    let item: OutputItem;
+    if (part.kind === "message") {
+      const content = { type: "output_text" as const, text, annotations: [] };
+      emit("response.output_text.done", { ...where, text, logprobs: [] });
+      emit("response.content_part.done", { ...where, part: content });
+      item = { type: "message", id: part.id, status: "completed", role: "assistant", content: [content] };
+    } else {
+      const content = { type: "reasoning_text" as const, text };
+      emit("response.reasoning_text.done", { ...where, text });
+      emit("response.content_part.done", { ...where, part: content });
+      item = {
+        type: "reasoning",
+        id: part.id,
+        status: "completed",
+        summary: [],
+        content: [content],
+        encrypted_content: encodeReasoning({
+          text,
+          ...(part.signature ? { signature: part.signature } : {}),
+          ...(part.redacted ? { redacted: part.redacted } : {}),
+        }),
+      };
+    }
+    output[part.index] = item;
+    emit("response.output_item.done", { output_index: part.index, item });
+  };
+
+  const finishToolCalls = () => {
+    closePart();
+    for (const call of toolCalls.drain()) {
+      const tool = options.tools.fromUpstream(call.name);
+      const index = output.length;
+      const custom = tool.kind === "custom";
+      const id = newItemId(custom ? "ctc" : "fc");
+      const payload = custom ? customToolInput(call.args) : parseToolArguments(call.args).json;
+      const callId = responseCallId(call.id);
+      // Field order as OpenAI sends them: type, id, status, call_id, name, then the payload.
+      const item = (status: "in_progress" | "completed", value: string): OutputItem => {
+        const head = { id, status, call_id: callId, name: tool.name };
+        const namespace = tool.namespace ? { namespace: tool.namespace } : {};
+        return custom
+          ? { type: "custom_tool_call", ...head, input: value, ...namespace }
+          : { type: "function_call", ...head, arguments: value, ...namespace };
+      };
+      const done = item("completed", payload);
+      output.push(done);
+      const where = { item_id: id, output_index: index };
+      emit("response.output_item.added", { output_index: index, item: item("in_progress", "") });
+      if (custom) {
+        emit("response.custom_tool_call_input.delta", { ...where, delta: payload });
+        emit("response.custom_tool_call_input.done", { ...where, input: payload });
+      } else {
+        emit("response.function_call_arguments.delta", { ...where, delta: payload });
+        emit("response.function_call_arguments.done", { ...where, arguments: payload });
+      }
+      emit("response.output_item.done", { output_index: index, item: done });
+    }
+  };
+
+  const end = (failure?: string) => {
+    if (ended) return;
+    ended = true;
+    if (failure !== undefined) {
+      status = "failed";
+      error = { code: "server_error", message: failure };
+      emit("response.failed", { response: snapshot() });
+      options.onEnd?.({ status, usage: responsesUsage(usage), error: failure });
+      return;
+    }
+    finishToolCalls();
+    status = finishReason === "length" || finishReason === "content_filter" ? "incomplete" : "completed";
+    emit(status === "completed" ? "response.completed" : "response.incomplete", { response: snapshot() });
+    options.onEnd?.({ status, usage: responsesUsage(usage) });
+  };
+
+  /** Returns an error message to end with, "" to end normally, or undefined to go on. */
+  const handleChunk = (chunk: SourceChunk): string | undefined => {
+    if (chunk.error) return chunk.error.message ?? "upstream reported an error";
+    if (chunk.usage) usage = chunk.usage;
+    const choice = chunk.choices?.[0];
+    if (!choice) return sawFinish && chunk.usage ? "" : undefined;
+    const delta = choice.delta;
+    if (delta) {
+      const reasoning = delta.reasoning_content ?? delta.reasoning;
+      if (reasoning) appendDelta("reasoning", JSON.stringify(reasoning));
+      if (delta.reasoning_signature) {
+        if (open?.kind !== "reasoning") openPart("reasoning");
+        (open as OpenPart).signature = delta.reasoning_signature;
+      }
+      if (delta.reasoning_redacted) {
+        openPart("reasoning");
+        (open as OpenPart).redacted = delta.reasoning_redacted;
+        closePart();
+      }
+      if (delta.reasoning_done && open?.kind === "reasoning") closePart();
+      if (delta.content) appendDelta("message", JSON.stringify(delta.content));
+      if (delta.refusal) appendDelta("message", JSON.stringify(delta.refusal));
+      if (delta.tool_calls && delta.tool_calls.length > 0) {
+        closePart();
+        toolCalls.add(delta.tool_calls);
+      }
+    }
+    if (choice.finish_reason) {
+      if (choice.finish_reason === "error") return "the upstream model stopped with an error";
+      finishReason = choice.finish_reason;
+      sawFinish = true;
+      // The items are complete: close them now, not when the usage chunk comes.
+      finishToolCalls();
+      if (chunk.usage) return "";
+    }
+    return undefined;
+  };
+
+  const take = () => {
+    const text = out;
+    out = "";
+    return text;
+  };
+
+  return {
+    get ended() {
+      return ended;
+    },
+    start() {
+      emit("response.created", { response: snapshot() });
+      emit("response.in_progress", { response: snapshot() });
+      return take();
+    },
+    push(events) {
+      for (const event of events) {
+        if (ended) break;
+        if (event.event === UPSTREAM_FAILURE_EVENT) {
+          end(`upstream connection failed mid-stream: ${event.data}`);
+          break;
+        }
+        if (event.data === "[DONE]") {
+          end();
+          break;
+        }
+        const literal = contentLiteralOf(event.data);
+        if (literal !== undefined) {
+          if (literal !== '""') appendDelta("message", literal);
+          continue;
+        }
+        let chunk: SourceChunk;
+        try {
+          chunk = JSON.parse(event.data) as SourceChunk;
+        } catch {
+          end(`upstream sent a malformed stream event: ${event.data.slice(0, 200)}`);
+          break;
+        }
+        const outcome = handleChunk(chunk);
+        if (outcome !== undefined) end(outcome === "" ? undefined : outcome);
+      }
+      return take();
+    },
+    pushChunks(chunks) {
+      for (const chunk of chunks) {
+        if (ended) break;
+        const outcome = handleChunk(chunk);
+        if (outcome !== undefined) end(outcome === "" ? undefined : outcome);
+      }
+      return take();
+    },
+    finish() {
+      end();
+      return take();
+    },
+    cancel() {
+      if (ended) return;
+      ended = true;
+      options.onEnd?.({
+        status: "cancelled",
+        usage: responsesUsage(usage),
+        error: "client closed the stream",
+      });
+    },
+    response: snapshot,
+  };
+}
+
+/** Joined before decoding, so an escaped surrogate pair split across two deltas stays one character. */
+function decodeLiterals(literals: readonly string[]): string {
+  try {
+    return JSON.parse(`"${literals.join("")}"`) as string;
+  } catch {
+    // A backend put a raw control character in a string: decode what can be decoded.
+    return literals
+      .map((literal) => {
+        try {
+          return JSON.parse(`"${literal}"`) as string;
+        } catch {
+          return literal;
+        }
+      })
+      .join("");
+  }
+}
