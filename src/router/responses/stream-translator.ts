@@ -15,8 +15,7 @@
  * Every event carries an increasing `sequence_number`; `output_index` is the item's position.
  */
 import type { ChatChunk, ChatChunkChoice, ChatDelta, ChatUsage } from "../../protocol/openai-chat.js";
-import { contentLiteralOf } from "../stream/content-fast-path.js";
-import { UPSTREAM_FAILURE_EVENT } from "../stream/sse-parse-stream.js";
+import { dispatchChatEvents } from "../stream/dispatch-chat-events.js";
 import { ToolCallAccumulator } from "../stream/tool-call-accumulator.js";
 import type { StreamTranslator } from "../stream/translating-stream.js";
 import { parseToolArguments } from "../translate/repair-tool-arguments.js";
@@ -284,31 +283,12 @@ export function createResponsesTranslator(options: ResponsesTranslatorOptions): 
       return take();
     },
     push(events) {
-      for (const event of events) {
-        if (ended) break;
-        if (event.event === UPSTREAM_FAILURE_EVENT) {
-          end(`upstream connection failed mid-stream: ${event.data}`);
-          break;
-        }
-        if (event.data === "[DONE]") {
-          end();
-          break;
-        }
-        const literal = contentLiteralOf(event.data);
-        if (literal !== undefined) {
-          if (literal !== '""') appendDelta("message", literal);
-          continue;
-        }
-        let chunk: SourceChunk;
-        try {
-          chunk = JSON.parse(event.data) as SourceChunk;
-        } catch {
-          end(`upstream sent a malformed stream event: ${event.data.slice(0, 200)}`);
-          break;
-        }
-        const outcome = handleChunk(chunk);
-        if (outcome !== undefined) end(outcome === "" ? undefined : outcome);
-      }
+      dispatchChatEvents<SourceChunk>(events, {
+        ended: () => ended,
+        end,
+        text: (literal) => appendDelta("message", literal),
+        chunk: handleChunk,
+      });
       return take();
     },
     pushChunks(chunks) {

@@ -17,8 +17,8 @@ import { parseToolArguments } from "../translate/repair-tool-arguments.js";
 import { UNSIGNED_THINKING_SIGNATURE } from "../translate/thinking-signature.js";
 import { sanitizeToolId } from "../translate/tool-ids.js";
 import type { ToolNameMap } from "../translate/tool-names.js";
-import { contentLiteralOf } from "./content-fast-path.js";
-import { type SseEvent, UPSTREAM_FAILURE_EVENT } from "./sse-parse-stream.js";
+import { dispatchChatEvents } from "./dispatch-chat-events.js";
+import type { SseEvent } from "./sse-parse-stream.js";
 import { ToolCallAccumulator } from "./tool-call-accumulator.js";
 
 export interface StreamSummary {
@@ -204,31 +204,12 @@ export function createChatToAnthropicTranslator(options: TranslatorOptions): Cha
       return frame("message_start", JSON.stringify(start)) + PING_FRAME;
     },
     push(events) {
-      for (const event of events) {
-        if (ended) break;
-        if (event.event === UPSTREAM_FAILURE_EVENT) {
-          end(`upstream connection failed mid-stream: ${event.data}`);
-          break;
-        }
-        if (event.data === "[DONE]") {
-          end();
-          break;
-        }
-        const literal = contentLiteralOf(event.data);
-        if (literal !== undefined) {
-          if (literal !== '""') appendDelta("text", literal);
-          continue;
-        }
-        let chunk: ChatChunk;
-        try {
-          chunk = JSON.parse(event.data) as ChatChunk;
-        } catch {
-          end(`upstream sent a malformed stream event: ${event.data.slice(0, 200)}`);
-          break;
-        }
-        const outcome = handleChunk(chunk);
-        if (outcome !== undefined) end(outcome === "" ? undefined : outcome);
-      }
+      dispatchChatEvents<ChatChunk>(events, {
+        ended: () => ended,
+        end,
+        text: (literal) => appendDelta("text", literal),
+        chunk: handleChunk,
+      });
       return take();
     },
     finish() {
