@@ -5,16 +5,13 @@ import { constants } from "node:os";
 import { join } from "node:path";
 import { defineCommand } from "citty";
 import { routerClientUrl } from "../../node/claude-env.js";
+import { CODEX_KEY_VARIABLE, codexProviderArgs, DEFAULT_CODEX_MODEL } from "../../node/codex-env.js";
 import { findExecutable, groveHome } from "../../node/paths.js";
 import { type RunningRouter, serveRouter } from "../../node/serve-router.js";
 import type { RouterConfig } from "../../router/config/config-schema.js";
 import { createLogger } from "../../router/log.js";
 import { CliError } from "../errors.js";
 import { routerConfigFromFlags } from "./router-options.js";
-
-/** The environment variable Codex reads the router key from (`env_key` of the provider entry). */
-export const CODEX_KEY_VARIABLE = "GROVE_ROUTER_KEY";
-export const DEFAULT_CODEX_MODEL = "gpt-5.5";
 
 export default defineCommand({
   meta: {
@@ -83,16 +80,7 @@ const VALUE_OPTIONS = new Set([
  * only the global config overrides.
  */
 export function codexArguments(routerUrl: string, userArgs: readonly string[]): string[] {
-  const overrides = [
-    "-c",
-    "model_provider=grove",
-    "-c",
-    `model_providers.grove={name="grove",base_url="${routerUrl}/v1",env_key="${CODEX_KEY_VARIABLE}",wire_api="responses"}`,
-    "--disable",
-    "plugins",
-    "-c",
-    "analytics.enabled=false",
-  ];
+  const overrides = codexProviderArgs(routerUrl);
   const model = choosesModel(userArgs) ? [] : ["-m", DEFAULT_CODEX_MODEL];
   const at = subcommandIndex(userArgs);
   if (at === -1) return [...overrides, ...model, ...userArgs];

@@ -2,11 +2,13 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { resolveRouterConfig } from "../../router/config/resolve-config.js";
 import {
   AgentNotInstalledError,
   builtinLaunch,
   claudeLaunch,
   codexLaunch,
+  codexRouterConfig,
   groveCliPath,
   locateAgentBinary,
 } from "./agent-command.js";
@@ -76,18 +78,29 @@ describe("claudeLaunch", () => {
 });
 
 describe("codexLaunch", () => {
-  it("runs exec --json in the workspace-write sandbox with plugins and analytics off", () => {
+  const router = {
+    routerUrl: "http://127.0.0.1:4567",
+    routerToken: "run-token",
+    env: { ...parentEnv, TMPDIR: "/tmp" },
+  };
+
+  it("runs exec --json in the workspace-write sandbox against the wrapper's router as gpt-5.5", () => {
     const launch = codexLaunch(
-      { ...base, agent: "codex", prompt: "fix it", model: "gpt-5.5" },
+      { ...base, agent: "codex", prompt: "fix it", model: "openrouter/qwen/qwen3-coder" },
       "/bin/codex",
-      parentEnv,
+      router,
     );
+    expect(launch.command).toBe("/bin/codex");
     expect(launch.args).toEqual([
       "exec",
       "--json",
       "-s",
       "workspace-write",
       "--skip-git-repo-check",
+      "-c",
+      "model_provider=grove",
+      "-c",
+      'model_providers.grove={name="grove",base_url="http://127.0.0.1:4567/v1",env_key="GROVE_ROUTER_KEY",wire_api="responses",request_max_retries=0,stream_max_retries=0}',
       "--disable",
       "plugins",
       "-c",
@@ -96,14 +109,59 @@ describe("codexLaunch", () => {
       "gpt-5.5",
       "fix it",
     ]);
+    expect(launch.env).toMatchObject({
+      GROVE_ROUTER_KEY: "run-token",
+      CODEX_HOME: "/work/task/codex-home",
+      HOME: "/root",
+    });
   });
 
   it("resumes a thread and bypasses the sandbox with yolo", () => {
     const spec = { ...base, agent: "codex" as const, yolo: true, resumeSessionId: "thread-1" };
-    const launch = codexLaunch(spec, "codex", parentEnv);
+    const launch = codexLaunch(spec, "codex", router);
     expect(launch.args).toContain("--dangerously-bypass-approvals-and-sandbox");
     expect(launch.args).not.toContain("workspace-write");
     expect(launch.args.slice(-4)).toEqual(["resume", "thread-1", "--", "-v looks like a flag"]);
+  });
+
+  it("keeps the spec's CODEX_HOME, and moves TMPDIR when it would contain CODEX_HOME", () => {
+    const spec = { ...base, agent: "codex" as const, env: { CODEX_HOME: "/work/codex" } };
+    expect(codexLaunch(spec, "codex", router).env.CODEX_HOME).toBe("/work/codex");
+    expect(codexLaunch(spec, "codex", router).env.TMPDIR).toBe("/tmp");
+    const inTmp = { ...base, agent: "codex" as const, taskDir: "/scratch/tasks/7" };
+    const launch = codexLaunch(inTmp, "codex", { ...router, env: { ...parentEnv, TMPDIR: "/scratch" } });
+    expect(launch.env).toMatchObject({
+      CODEX_HOME: "/scratch/tasks/7/codex-home",
+      TMPDIR: "/scratch/tasks/7/tmp",
+    });
+    const elsewhere = codexLaunch(inTmp, "codex", { ...router, env: { ...parentEnv, TMPDIR: "/scratch-2" } });
+    expect(elsewhere.env.TMPDIR).toBe("/scratch-2");
+  });
+});
+
+describe("codexRouterConfig", () => {
+  const config = resolveRouterConfig(
+    {
+      providers: {
+        demo: { type: "script", script: "builtin:demo" },
+        local: { type: "openai-chat", baseUrl: "http://127.0.0.1:1/v1" },
+      },
+      routes: { default: "local", models: { fast: ["local/small", "demo"] } },
+    },
+    {},
+  );
+  const route = (model: string | undefined) => codexRouterConfig(config, model).routes.models?.["gpt-5.5"];
+
+  it("sends gpt-5.5 wherever the task's model would go", () => {
+    expect(route("demo")).toEqual(["demo/demo"]);
+    expect(route("local/big")).toEqual(["local/big"]);
+    expect(route("fast")).toEqual(["local/small", "demo/fast"]);
+    expect(route("qwen3")).toEqual(["local/qwen3"]);
+    expect(codexRouterConfig(config, "demo").routes.models?.fast).toEqual(["local/small", "demo"]);
+  });
+
+  it("leaves the config alone without a task model", () => {
+    expect(codexRouterConfig(config, undefined)).toBe(config);
   });
 });
 

@@ -1,7 +1,11 @@
 /** The command line and environment each kind of agent is started with. */
 import { existsSync } from "node:fs";
-import { join } from "node:path";
+import { tmpdir } from "node:os";
+import { isAbsolute, join, relative, resolve, sep } from "node:path";
+import { CODEX_KEY_VARIABLE, codexProviderArgs, DEFAULT_CODEX_MODEL } from "../../node/codex-env.js";
 import { findExecutable, packageRoot } from "../../node/paths.js";
+import type { RouterConfig } from "../../router/config/config-schema.js";
+import { selectRoute } from "../../router/config/select-route.js";
 import type { RunnerSpec } from "./spec.js";
 
 export interface AgentLaunch {
@@ -103,22 +107,61 @@ export function claudeLaunch(spec: RunnerSpec, bin: string, options: ClaudeLaunc
   return { command: bin, args, env };
 }
 
+export interface CodexLaunchOptions {
+  /** The wrapper's router (its base URL, without `/v1`) and its token. */
+  routerUrl: string;
+  routerToken: string;
+  env?: NodeJS.ProcessEnv;
+}
+
 /**
- * `codex exec --json` in the workspace-write sandbox (yolo: no sandbox), with the user's own
- * Codex configuration. Its sandbox keeps .git read-only, so the wrapper commits afterwards.
+ * `codex exec --json` in the workspace-write sandbox (yolo: no sandbox) against the wrapper's
+ * router: a `grove` provider (see codex-env.ts) without Codex's own retries, and `-m gpt-5.5`
+ * whatever the task's model, since a known slug keeps Codex's classic tool set; the router maps
+ * that slug to the task's model (codexRouterConfig). Codex keeps its state in a CODEX_HOME of the
+ * task (`<taskDir>/codex-home`, unless the spec's env names one), so the user's Codex config is
+ * neither needed nor touched, and resuming finds the thread. Its sandbox keeps .git read-only, so
+ * the wrapper commits afterwards.
  */
-export function codexLaunch(
-  spec: RunnerSpec,
-  bin: string,
-  env: NodeJS.ProcessEnv = process.env,
-): AgentLaunch {
+export function codexLaunch(spec: RunnerSpec, bin: string, options: CodexLaunchOptions): AgentLaunch {
   const args = ["exec", "--json"];
   if (spec.yolo) args.push("--dangerously-bypass-approvals-and-sandbox");
   else args.push("-s", "workspace-write");
-  args.push("--skip-git-repo-check", "--disable", "plugins", "-c", "analytics.enabled=false");
-  if (spec.model) args.push("-m", spec.model);
+  args.push("--skip-git-repo-check");
+  args.push(...codexProviderArgs(options.routerUrl, { requestMaxRetries: 0, streamMaxRetries: 0 }));
+  args.push("-m", DEFAULT_CODEX_MODEL);
   if (spec.resumeSessionId) args.push("resume", spec.resumeSessionId);
   // Codex's options must come before `resume`; `--` only where the prompt looks like an option.
   args.push(...(spec.prompt.startsWith("-") ? ["--", spec.prompt] : [spec.prompt]));
-  return { command: bin, args, env: agentBaseEnv(spec, env) };
+
+  const base = agentBaseEnv(spec, options.env);
+  const codexHome = spec.env?.CODEX_HOME ?? join(spec.taskDir, "codex-home");
+  const env: NodeJS.ProcessEnv = {
+    ...base,
+    CODEX_HOME: codexHome,
+    [CODEX_KEY_VARIABLE]: options.routerToken,
+  };
+  // Codex refuses to set up its helper binaries under a CODEX_HOME inside the temp directory.
+  if (isInside(codexHome, base.TMPDIR || tmpdir())) env.TMPDIR = join(spec.taskDir, "tmp");
+  return { command: bin, args, env };
+}
+
+/**
+ * The wrapper's router config for Codex: requests for DEFAULT_CODEX_MODEL go wherever the task's
+ * model would (its explicit provider, its entry in `routes.models`, or the default route with
+ * the model passed through). Without a task model, Codex's requests follow the config's routes.
+ */
+export function codexRouterConfig(config: RouterConfig, model: string | undefined): RouterConfig {
+  if (!model || model === DEFAULT_CODEX_MODEL) return config;
+  const { targets } = selectRoute(config, { model, messages: [] }, () => 0);
+  const route = targets.map((target) => `${target.providerName}/${target.model}`);
+  return {
+    ...config,
+    routes: { ...config.routes, models: { ...config.routes.models, [DEFAULT_CODEX_MODEL]: route } },
+  };
+}
+
+function isInside(path: string, dir: string): boolean {
+  const rel = relative(resolve(dir), resolve(path));
+  return rel === "" || (rel !== ".." && !rel.startsWith(`..${sep}`) && !isAbsolute(rel));
 }

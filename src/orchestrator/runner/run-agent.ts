@@ -5,9 +5,9 @@
  * to `<taskDir>/events.jsonl` (one write per line, so a tailing reader never sees half a line),
  * commits whatever the agent left in the worktree, and finally writes `run-<n>.exit.json`.
  *
- * Claude Code runs against a grove router this process serves on 127.0.0.1 (a random port and
- * token), built from the user's router config or the demo model. SIGTERM/SIGINT stop the agent
- * (SIGTERM to its group, SIGKILL a few seconds later); SIGHUP is ignored.
+ * Claude Code and Codex run against a grove router this process serves on 127.0.0.1 (a random
+ * port and token), built from the user's router config or the demo model. SIGTERM/SIGINT stop
+ * the agent (SIGTERM to its group, SIGKILL a few seconds later); SIGHUP is ignored.
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -45,6 +45,7 @@ import {
   builtinLaunch,
   claudeLaunch,
   codexLaunch,
+  codexRouterConfig,
   locateAgentBinary,
 } from "./agent-command.js";
 import { createClaudeTranslator } from "./claude-events.js";
@@ -211,7 +212,7 @@ class AgentRun {
     }
   }
 
-  /** The command line, and for Claude the router it talks to. */
+  /** The command line, and for Claude and Codex the router it talks to. */
   private async prepare(): Promise<{
     launch: AgentLaunch;
     translator?: AgentTranslator;
@@ -235,12 +236,26 @@ class AgentRun {
       }
       case "codex": {
         const bin = locateAgentBinary("codex", env);
+        const router = await this.startRouter((config) => codexRouterConfig(config, spec.model));
+        const launch = codexLaunch(spec, bin, {
+          routerUrl: router.running.url,
+          routerToken: router.config.server.tokens[0]!,
+        });
+        try {
+          for (const dir of [launch.env.CODEX_HOME, launch.env.TMPDIR]) {
+            if (dir) mkdirSync(dir, { recursive: true });
+          }
+        } catch (error) {
+          await router.running.close();
+          throw error;
+        }
         const previousUsage =
           spec.resumeSessionId && existsSync(this.files.events)
             ? lastCodexThreadUsage(readFileSync(this.files.events, "utf8"), spec.resumeSessionId)
             : undefined;
         return {
-          launch: codexLaunch(spec, bin),
+          launch,
+          router: router.running,
           translator: createCodexTranslator({
             ...(spec.model ? { model: spec.model } : {}),
             cwd: spec.cwd,
@@ -252,10 +267,15 @@ class AgentRun {
     }
   }
 
-  /** A grove router for this run only: loopback, a free port, a random token; logs to router.log. */
-  private async startRouter(): Promise<{ running: RunningRouter; config: RouterConfig }> {
+  /**
+   * A grove router for this run only: loopback, a free port, a random token; logs to router.log.
+   * `adapt` adjusts the config (Codex's requests name a fixed slug, mapped to the task's model).
+   */
+  private async startRouter(
+    adapt: (config: RouterConfig) => RouterConfig = (config) => config,
+  ): Promise<{ running: RunningRouter; config: RouterConfig }> {
     const env = { ...agentBaseEnv(this.spec), GROVE_HOME: this.spec.groveHome };
-    const config = agentRouterConfig(this.spec.model ?? "demo", env);
+    const config = adapt(agentRouterConfig(this.spec.model ?? "demo", env));
     const token = `grove-run-${randomBytes(24).toString("hex")}`;
     const routerLog = this.files.routerLog;
     const logger = createLogger(config.log.level, (line) => appendFileSync(routerLog, `${line}\n`));

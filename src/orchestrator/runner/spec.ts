@@ -52,7 +52,7 @@ export interface RunFiles {
   events: string;
   /** The agent's stderr, appended by every run. */
   stderr: string;
-  /** The in-process router's log (Claude Code runs), appended by every run. */
+  /** The in-process router's log (Claude Code and Codex runs), appended by every run. */
   routerLog: string;
   exit: string;
   /** The wrapper's pid, written when it starts. */

@@ -1,6 +1,6 @@
 /**
- * grove's offline demo model. It drives Claude Code (which has a `Write` tool) to leave a note,
- * and grove's built-in agent (which has `edit`) through three small tasks on the sample
+ * grove's offline demo model. It drives Claude Code (which has a `Write` tool) and Codex (which
+ * has `apply_patch`) to leave a note, and grove's built-in agent (which has `edit`) through three small tasks on the sample
  * repository that `grove demo` creates: a fix, a feature and an explanation. Any other
  * request gets an honest "I am a scripted demo" answer.
  */
@@ -27,6 +27,40 @@ const claudeCode: ScriptReply[] = [
     text: "I'll write GROVE_DEMO.md to show a tool call round trip.",
     toolCalls: [{ name: "Write", arguments: { file_path: "{{cwd}}/GROVE_DEMO.md", content: DEMO_NOTE } }],
     usage: { input: 1100, output: 60 },
+  },
+];
+
+const CODEX_NOTE = `# Hello from grove
+
+This file was written by Codex, driven by grove's scripted demo model through the grove router:
+the Responses API in, Chat Completions out, and back again, with no API key and no network. Point
+the router at a real provider (see the README) and the same setup runs on any model.
+`;
+
+// Codex's freeform apply_patch reaches the script as a function with one string parameter, `input`.
+const codex: ScriptReply[] = [
+  {
+    when: { hasTool: "apply_patch", lastToolResultContains: "GROVE_DEMO.md" },
+    repeat: true,
+    text: "Done: I wrote GROVE_DEMO.md. This answer came from grove's scripted demo model.",
+    usage: { input: 1200, output: 20 },
+  },
+  {
+    when: { hasTool: "apply_patch" },
+    repeat: true,
+    text: "I'll add GROVE_DEMO.md to show a tool call round trip.",
+    toolCalls: [
+      {
+        name: "apply_patch",
+        arguments: {
+          input: `*** Begin Patch\n*** Add File: GROVE_DEMO.md\n${CODEX_NOTE.trimEnd()
+            .split("\n")
+            .map((line) => `+${line}`)
+            .join("\n")}\n*** End Patch\n`,
+        },
+      },
+    ],
+    usage: { input: 1100, output: 90 },
   },
 ];
 
@@ -133,4 +167,11 @@ const fallback: ScriptReply[] = [
   },
 ];
 
-export const demoReplies: ScriptReply[] = [...claudeCode, ...fix, ...feature, ...explain, ...fallback];
+export const demoReplies: ScriptReply[] = [
+  ...codex,
+  ...claudeCode,
+  ...fix,
+  ...feature,
+  ...explain,
+  ...fallback,
+];
