@@ -22,21 +22,25 @@ export function dispatchChatEvents<Chunk>(
 ): void {
   for (const event of events) {
     if (handlers.ended()) return;
-    if (event.event === UPSTREAM_FAILURE_EVENT)
-      return handlers.end(`upstream connection failed mid-stream: ${event.data}`);
-    if (event.data === "[DONE]") return handlers.end();
-    const literal = contentLiteralOf(event.data);
-    if (literal !== undefined) {
-      if (literal !== '""') handlers.text(literal);
-      continue;
-    }
-    let chunk: Chunk;
-    try {
-      chunk = JSON.parse(event.data) as Chunk;
-    } catch {
-      return handlers.end(`upstream sent a malformed stream event: ${event.data.slice(0, 200)}`);
-    }
-    const outcome = handlers.chunk(chunk);
+    const outcome = dispatchOne(event, handlers);
     if (outcome !== undefined) handlers.end(outcome === "" ? undefined : outcome);
   }
+}
+
+/** Returns an error message to end with, "" to end normally, or undefined to go on. */
+function dispatchOne<Chunk>(event: SseEvent, handlers: ChatEventHandlers<Chunk>): string | undefined {
+  if (event.event === UPSTREAM_FAILURE_EVENT) return `upstream connection failed mid-stream: ${event.data}`;
+  if (event.data === "[DONE]") return "";
+  const literal = contentLiteralOf(event.data);
+  if (literal !== undefined) {
+    if (literal !== '""') handlers.text(literal);
+    return undefined;
+  }
+  let chunk: Chunk;
+  try {
+    chunk = JSON.parse(event.data) as Chunk;
+  } catch {
+    return `upstream sent a malformed stream event: ${event.data.slice(0, 200)}`;
+  }
+  return handlers.chunk(chunk);
 }
