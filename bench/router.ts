@@ -3,13 +3,17 @@
  *
  * A fast fake OpenAI-compatible upstream (its own child process) streams BENCH_CHUNKS content
  * chunks per request, then a finish chunk, a usage-only chunk and `[DONE]`. The real router
- * (`node dist/cli/main.js router …`, another child process) translates them to Anthropic SSE.
- * This process is the client: it calls the upstream directly (POST /v1/chat/completions) and
- * through the router (POST /v1/messages), with plain `fetch` for both, at each concurrency,
- * alternating direct and routed rounds so that noise on the machine hits both alike.
+ * (`node dist/cli/main.js router …`, another child process) translates them to Anthropic SSE
+ * (POST /v1/messages, target "router") or to OpenAI Responses events (POST /v1/responses,
+ * target "responses"). This process is the client: it calls the upstream directly
+ * (POST /v1/chat/completions) and through the router on both endpoints, with plain `fetch` for
+ * all, at each concurrency, in rounds whose order rotates (direct, router, responses; then
+ * router, responses, direct; …) so that noise on the machine hits every target alike.
  *
  * Router CPU (utime+stime) and peak RSS (VmHWM) are read from /proc/<pid>; CPU comes in clock
- * ticks (10 ms at CLK_TCK 100), so it is measured over whole batches and divided.
+ * ticks (10 ms at CLK_TCK 100), so it is measured over whole batches and divided; each routed
+ * target's CPU is summed over that target's own batches only. Peak RSS covers the whole run
+ * (both endpoints, one router process).
  * Not a test: it prints figures and the targets beside them, and asserts nothing (only a failed
  * correctness check sets a non-zero exit code).
  *
@@ -17,7 +21,7 @@
  *   BENCH_CHUNKS=1000            content chunks per stream
  *   BENCH_LEVELS=1:200,32:640    concurrency:requests per target (measured, after warm-up)
  *   BENCH_WARMUP=20              warm-up requests per target and concurrency
- *   BENCH_ROUNDS=4               measured requests are split into this many direct/router rounds
+ *   BENCH_ROUNDS=4               measured requests are split into this many rounds (every target each)
  *   BENCH_UPSTREAM_WRITE=frames  "frames" (one res.write per chunk) or "coalesce" (one write)
  *   BENCH_FRAMES_PER_TICK=10     frames the upstream writes per event-loop turn ("frames" mode)
  *   BENCH_ROUTER_NODE_ARGS=      extra node flags for the router, e.g. "--cpu-prof --cpu-prof-dir=/tmp/p"
@@ -60,7 +64,15 @@ const levels = (env.BENCH_LEVELS ?? "1:200,32:640").split(",").map((level) => {
   return { concurrency: concurrency!, requests: requests! };
 });
 
-type TargetName = "direct" | "router";
+const TARGETS = ["direct", "router", "responses"] as const;
+type TargetName = (typeof TARGETS)[number];
+type RoutedTarget = Exclude<TargetName, "direct">;
+const ROUTED: readonly RoutedTarget[] = ["router", "responses"];
+/** What each routed target is called on the figure lines below the table. */
+const ROUTED_LABEL: Record<RoutedTarget, { ratio: string; cpu: string }> = {
+  router: { ratio: "router/direct", cpu: "router CPU" },
+  responses: { ratio: "responses/direct", cpu: "router CPU on /v1/responses" },
+};
 
 interface Cell {
   timings: Timing[];
@@ -143,6 +155,16 @@ async function main(router: ServerChild): Promise<void> {
         messages: [{ role: "user", content: "Write something." }],
       }),
     },
+    responses: {
+      url: `${router.url}/v1/responses`,
+      headers: { "content-type": "application/json", authorization: "Bearer bench" },
+      body: JSON.stringify({
+        model: "gpt-5.5",
+        stream: true,
+        store: false,
+        input: [{ role: "user", content: [{ type: "input_text", text: "Write something." }] }],
+      }),
+    },
   };
 
   const rssAfterStartKb = statusKb(router.pid, "VmRSS");
@@ -163,12 +185,12 @@ async function main(router: ServerChild): Promise<void> {
 
   const cells = new Map<string, Cell>();
   for (const { concurrency, requests } of levels) {
-    await runBatch(specs.direct, concurrency, warmup);
-    await runBatch(specs.router, concurrency, warmup);
+    for (const target of TARGETS) await runBatch(specs[target], concurrency, warmup);
     for (let round = 0; round < rounds; round++) {
       const share = Math.floor(requests / rounds) + (round < requests % rounds ? 1 : 0);
       if (share === 0) continue;
-      const order: TargetName[] = round % 2 === 0 ? ["direct", "router"] : ["router", "direct"];
+      // Rotate the order each round, so no target always runs first (or right after another).
+      const order = TARGETS.map((_, i) => TARGETS[(i + round) % TARGETS.length]!);
       for (const target of order) {
         const key = `${target}@${concurrency}`;
         const cell = cells.get(key) ?? {
@@ -223,7 +245,7 @@ function report(cells: Map<string, Cell>, rssAfterStartKb: number, peakRssKb: nu
     ],
   ];
   for (const { concurrency } of levels) {
-    for (const target of ["direct", "router"] as const) {
+    for (const target of TARGETS) {
       const cell = cells.get(`${target}@${concurrency}`);
       if (!cell) continue;
       const n = cell.timings.length;
@@ -240,7 +262,7 @@ function report(cells: Map<string, Cell>, rssAfterStartKb: number, peakRssKb: nu
         fmt((n * 1000) / cell.wallMs, 1),
         fmt(mean(cell.timings.map((t) => t.reads)), 1),
         fmt(mean(cell.timings.map((t) => t.bytes)) / 1024, 1),
-        target === "router" ? fmt(ticksToMs(totalTicks(cell.router)) / n) : "-",
+        target !== "direct" ? fmt(ticksToMs(totalTicks(cell.router)) / n) : "-",
         fmt(ticksToMs(cell.upstreamTicks) / n),
         fmt(cell.clientCpuUs / 1000 / n),
       ]);
@@ -248,42 +270,57 @@ function report(cells: Map<string, Cell>, rssAfterStartKb: number, peakRssKb: nu
   }
   console.log(table(rows));
   console.log("(TTFB = first body bytes; TTLB = end of body; both from calling fetch, in the client.)");
+  console.log(
+    "(router = POST /v1/messages through the router; responses = POST /v1/responses through the same router; " +
+      "direct = POST /v1/chat/completions to the upstream.)",
+  );
   console.log("");
 
-  for (const { concurrency } of levels) {
-    const direct = cells.get(`direct@${concurrency}`);
-    const routed = cells.get(`router@${concurrency}`);
-    if (!direct || !routed) continue;
-    const ratio = (pick: (t: Timing) => number, p: number) =>
-      percentile(routed.timings.map(pick), p) / percentile(direct.timings.map(pick), p);
-    const ttlbRatio = median(routed.timings.map((t) => t.ttlb)) / median(direct.timings.map((t) => t.ttlb));
-    const ttfbRatio = median(routed.timings.map((t) => t.ttfb)) / median(direct.timings.map((t) => t.ttfb));
-    const ratioTarget =
-      concurrency === TARGET_TTLB_RATIO_CONCURRENCY
-        ? `   [target ≤ ${TARGET_TTLB_RATIO}: ${ttlbRatio <= TARGET_TTLB_RATIO ? "met" : "MISSED"}]`
-        : "";
-    console.log(
-      `router/direct at concurrency ${concurrency}: TTLB median ×${fmt(ttlbRatio)} (p90 ×${fmt(ratio((t) => t.ttlb, 90))})` +
-        `, TTFB median ×${fmt(ttfbRatio)} (p90 ×${fmt(ratio((t) => t.ttfb, 90))})${ratioTarget}`,
-    );
+  for (const target of ROUTED) {
+    for (const { concurrency } of levels) ratioLine(cells, target, concurrency);
   }
-  for (const { concurrency } of levels) {
-    const routed = cells.get(`router@${concurrency}`);
-    if (!routed) continue;
-    const n = routed.timings.length;
-    const ticks = totalTicks(routed.router);
-    const perStream = ticksToMs(ticks) / n;
-    const per1000 = (perStream * 1000) / chunks;
-    const stream = chunks === 1000 ? "" : ` (${fmt(perStream)} ms per ${chunks}-chunk stream)`;
-    console.log(
-      `router CPU at concurrency ${concurrency}: ${fmt(per1000)} ms per 1,000-chunk stream${stream}` +
-        `   [target ≤ ${TARGET_CPU_MS_PER_1000} ms: ${per1000 <= TARGET_CPU_MS_PER_1000 ? "met" : "MISSED"}]` +
-        `\n    ${ticks} ticks over ${n} streams; per stream: user ${fmt(ticksToMs(routed.router.user) / n)} ms, ` +
-        `system ${fmt(ticksToMs(routed.router.system) / n)} ms; main thread alone ${fmt(ticksToMs(routed.routerMain) / n)} ms`,
-    );
+  for (const target of ROUTED) {
+    for (const { concurrency } of levels) cpuLine(cells, target, concurrency);
   }
   console.log(
-    `router RSS: ${fmt(rssAfterStartKb / 1024, 1)} MB after start-up, peak (VmHWM) ${fmt(peakRssKb / 1024, 1)} MB`,
+    `router RSS: ${fmt(rssAfterStartKb / 1024, 1)} MB after start-up, peak (VmHWM) ${fmt(peakRssKb / 1024, 1)} MB` +
+      " (one process serving both endpoints)",
+  );
+}
+
+/** TTLB/TTFB of a routed target against direct at one concurrency, with the TTLB target. */
+function ratioLine(cells: Map<string, Cell>, target: RoutedTarget, concurrency: number): void {
+  const direct = cells.get(`direct@${concurrency}`);
+  const routed = cells.get(`${target}@${concurrency}`);
+  if (!direct || !routed) return;
+  const ratio = (pick: (t: Timing) => number, p: number) =>
+    percentile(routed.timings.map(pick), p) / percentile(direct.timings.map(pick), p);
+  const ttlbRatio = median(routed.timings.map((t) => t.ttlb)) / median(direct.timings.map((t) => t.ttlb));
+  const ttfbRatio = median(routed.timings.map((t) => t.ttfb)) / median(direct.timings.map((t) => t.ttfb));
+  const ratioTarget =
+    concurrency === TARGET_TTLB_RATIO_CONCURRENCY
+      ? `   [target ≤ ${TARGET_TTLB_RATIO}: ${ttlbRatio <= TARGET_TTLB_RATIO ? "met" : "MISSED"}]`
+      : "";
+  console.log(
+    `${ROUTED_LABEL[target].ratio} at concurrency ${concurrency}: TTLB median ×${fmt(ttlbRatio)} (p90 ×${fmt(ratio((t) => t.ttlb, 90))})` +
+      `, TTFB median ×${fmt(ttfbRatio)} (p90 ×${fmt(ratio((t) => t.ttfb, 90))})${ratioTarget}`,
+  );
+}
+
+/** Router CPU per stream over a routed target's own batches at one concurrency, with the CPU target. */
+function cpuLine(cells: Map<string, Cell>, target: RoutedTarget, concurrency: number): void {
+  const routed = cells.get(`${target}@${concurrency}`);
+  if (!routed) return;
+  const n = routed.timings.length;
+  const ticks = totalTicks(routed.router);
+  const perStream = ticksToMs(ticks) / n;
+  const per1000 = (perStream * 1000) / chunks;
+  const stream = chunks === 1000 ? "" : ` (${fmt(perStream)} ms per ${chunks}-chunk stream)`;
+  console.log(
+    `${ROUTED_LABEL[target].cpu} at concurrency ${concurrency}: ${fmt(per1000)} ms per 1,000-chunk stream${stream}` +
+      `   [target ≤ ${TARGET_CPU_MS_PER_1000} ms: ${per1000 <= TARGET_CPU_MS_PER_1000 ? "met" : "MISSED"}]` +
+      `\n    ${ticks} ticks over ${n} streams; per stream: user ${fmt(ticksToMs(routed.router.user) / n)} ms, ` +
+      `system ${fmt(ticksToMs(routed.router.system) / n)} ms; main thread alone ${fmt(ticksToMs(routed.routerMain) / n)} ms`,
   );
 }
 
@@ -295,7 +332,7 @@ function describeWorkload(): void {
   );
 }
 
-/** Checks once that both paths deliver exactly the upstream's content. */
+/** Checks once that every path delivers exactly the upstream's content. */
 async function verifyAsync(specs: Record<TargetName, RequestSpec>): Promise<void> {
   const direct = await timedRequest(specs.direct, true);
   let directText = "";
@@ -330,13 +367,43 @@ async function verifyAsync(specs: Record<TargetName, RequestSpec>): Promise<void
       `${routedOk ? "matches" : "DIFFERS"} (status ${routed.status}, ${types.length} events, ` +
       `last ${types[types.length - 1]}, stop_reason ${String(stopReason)})`,
   );
+  const responsesOk = await verifyResponses(specs.responses);
   console.log("");
-  if (!directOk || !routedOk) {
+  if (!directOk || !routedOk || !responsesOk) {
     process.exitCode = 1;
     console.log(
       "WARNING: the router's output does not match the upstream's; the figures below are suspect.\n",
     );
   }
+}
+
+/** `/v1/responses`: the `response.output_text.delta` concatenation, and `response.completed` last. */
+async function verifyResponses(spec: RequestSpec): Promise<boolean> {
+  const reply = await timedRequest(spec, true);
+  let text = "";
+  const types: string[] = [];
+  let status: unknown;
+  for (const data of sseData(reply.text)) {
+    const event = (parseJson(data) ?? { type: "(not JSON)" }) as {
+      type: string;
+      delta?: string;
+      response?: { status?: unknown };
+    };
+    types.push(event.type);
+    if (event.type === "response.output_text.delta") text += event.delta ?? "";
+    if (event.type === "response.completed") status = event.response?.status;
+  }
+  const last = types[types.length - 1];
+  const ok =
+    reply.status === 200 &&
+    text === workload.content &&
+    last === "response.completed" &&
+    status === "completed";
+  console.log(
+    `verify: responses output_text.delta concatenation ${ok ? "matches" : "DIFFERS"} ` +
+      `(status ${reply.status}, ${types.length} events, last ${last}, response.status ${String(status)})`,
+  );
+  return ok;
 }
 
 function parseJson(text: string): unknown {
