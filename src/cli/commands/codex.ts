@@ -1,16 +1,10 @@
 import { spawn } from "node:child_process";
-import { mkdirSync } from "node:fs";
-import { appendFile } from "node:fs/promises";
 import { constants } from "node:os";
-import { join } from "node:path";
 import { defineCommand } from "citty";
-import { routerClientUrl } from "../../node/claude-env.js";
 import { CODEX_KEY_VARIABLE, codexProviderArgs, DEFAULT_CODEX_MODEL } from "../../node/codex-env.js";
-import { findExecutable, groveHome } from "../../node/paths.js";
-import { type RunningRouter, serveRouter } from "../../node/serve-router.js";
-import type { RouterConfig } from "../../router/config/config-schema.js";
-import { createLogger } from "../../router/log.js";
+import { findExecutable } from "../../node/paths.js";
 import { CliError } from "../errors.js";
+import { sessionRouter } from "../session-router.js";
 import { routerConfigFromFlags } from "./router-options.js";
 
 export default defineCommand({
@@ -23,12 +17,8 @@ export default defineCommand({
     const codex = process.env.GROVE_CODEX_BIN || findExecutable("codex");
     if (!codex) throw new CliError("Codex CLI is not installed: npm install -g @openai/codex@0.171.0");
     const config = routerConfigFromFlags({});
-    let baseUrl = routerClientUrl(config);
-    let ownRouter: RunningRouter | undefined;
-    if (!(await isGroveRouter(baseUrl))) {
-      ownRouter = await startSessionRouter(config);
-      baseUrl = ownRouter.url;
-    }
+    const router = await sessionRouter(config);
+    const baseUrl = router.url;
     const key = config.server.tokens[0] ?? process.env.OPENAI_API_KEY ?? "grove-local";
     const child = spawn(codex, codexArguments(baseUrl, rawArgs), {
       stdio: "inherit",
@@ -40,7 +30,7 @@ export default defineCommand({
         resolve(exitCode ?? 128 + (signal ? (constants.signals[signal] ?? 15) : 0)),
       );
     });
-    await ownRouter?.close();
+    await router.close();
     process.exit(code);
   },
 });
@@ -145,23 +135,3 @@ const KNOWN_SUBCOMMANDS = new Set([
   "features",
   "help",
 ]);
-
-async function isGroveRouter(baseUrl: string): Promise<boolean> {
-  try {
-    const response = await fetch(`${baseUrl}/health`, { signal: AbortSignal.timeout(500) });
-    const body = (await response.json()) as { service?: string };
-    return body.service === "grove-router";
-  } catch {
-    return false;
-  }
-}
-
-/** A router for this session only, on a free loopback port; its log goes to a file, not the terminal. */
-async function startSessionRouter(config: RouterConfig): Promise<RunningRouter> {
-  const logDir = join(groveHome(), "logs");
-  mkdirSync(logDir, { recursive: true });
-  const logFile = join(logDir, "router.log");
-  const logger = createLogger(config.log.level, (line) => void appendFile(logFile, `${line}\n`));
-  const sessionConfig = { ...config, server: { ...config.server, host: "127.0.0.1", port: 0 } };
-  return serveRouter({ config: sessionConfig, logger });
-}
