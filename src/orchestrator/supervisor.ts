@@ -103,6 +103,11 @@ export class Supervisor {
   private unfollow(taskId: number): void {
     this.followed.get(taskId)?.watcher.close();
     this.followed.delete(taskId);
+    if (this.followed.size === 0 && this.liveness) {
+      // Nothing to watch: an idle daemon keeps no timer at all.
+      clearInterval(this.liveness);
+      this.liveness = undefined;
+    }
   }
 
   private readNew(taskId: number): void {
