@@ -5,6 +5,7 @@
  */
 import type { ChatContentPart, ChatMessage, ChatToolCall } from "../../protocol/openai-chat.js";
 import type { CompatRecord } from "../compat/compat-record.js";
+import { appendUserText, userMessage } from "../translate/chat-user-message.js";
 import { upstreamToolId } from "../translate/convert-messages.js";
 import type { AssistantTurn, Conversation, UserPart } from "./convert-input.js";
 import { customToolArguments } from "./custom-tools.js";
@@ -109,22 +110,4 @@ function chatPart(part: UserPart): ChatContentPart {
 
 function asUserSystem(texts: string[]): string {
   return `<system>\n${texts.join("\n\n")}\n</system>`;
-}
-
-/** Text-only turns go as a plain string: some local servers reject content arrays. */
-function userMessage(parts: ChatContentPart[]): ChatMessage {
-  if (parts.every((part) => part.type === "text")) {
-    return { role: "user", content: parts.map((part) => (part as { text: string }).text).join("\n\n") };
-  }
-  return { role: "user", content: parts };
-}
-
-function appendUserText(out: ChatMessage[], text: string): void {
-  const last = out[out.length - 1];
-  if (last?.role === "user") {
-    if (typeof last.content === "string") last.content = `${last.content}\n\n${text}`;
-    else last.content.push({ type: "text", text });
-    return;
-  }
-  out.push({ role: "user", content: text });
 }

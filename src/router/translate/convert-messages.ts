@@ -16,6 +16,7 @@ import type {
 } from "../../protocol/anthropic.js";
 import type { ChatContentPart, ChatMessage, ChatToolCall } from "../../protocol/openai-chat.js";
 import type { CompatRecord } from "../compat/compat-record.js";
+import { appendUserText, userMessage } from "./chat-user-message.js";
 import type { ToolNameMap } from "./tool-names.js";
 
 export interface ConvertMessagesOptions {
@@ -195,24 +196,6 @@ function documentPart(block: ContentBlock): ChatContentPart | undefined {
   }
   if (source.type === "url" && source.url) return { type: "text", text: `[document: ${source.url}]` };
   return undefined;
-}
-
-/** Text-only turns go as a plain string: some local servers reject content arrays. */
-function userMessage(parts: ChatContentPart[]): ChatMessage {
-  if (parts.every((part) => part.type === "text")) {
-    return { role: "user", content: parts.map((part) => (part as { text: string }).text).join("\n\n") };
-  }
-  return { role: "user", content: parts };
-}
-
-function appendUserText(out: ChatMessage[], text: string): void {
-  const last = out[out.length - 1];
-  if (last?.role === "user") {
-    if (typeof last.content === "string") last.content = `${last.content}\n\n${text}`;
-    else last.content.push({ type: "text", text });
-    return;
-  }
-  out.push({ role: "user", content: text });
 }
 
 function textOf(content: AnthropicMessage["content"]): string {
