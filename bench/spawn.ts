@@ -5,7 +5,8 @@
  * Setup (once per run): a repository of BENCH_FILES small files in nested directories, one
  * commit on `main` (made with `git fast-import`), whose `.grove/config.json` sets concurrency to
  * BENCH_TASKS; a GROVE_HOME whose router.json has a `script` provider `s` that answers every
- * request with "ok" at once; the real daemon (`node dist/cli/main.js serve --foreground`, free
+ * request at once, with "ok" (and the maintenance pipeline's review with an approval, so that
+ * every task ends done); the real daemon (`node dist/cli/main.js serve --foreground`, free
  * port), followed through its change stream (`GET /api/stream`).
  *
  * Each round runs both, alternating which goes first so that drift on the machine hits both:
@@ -161,7 +162,24 @@ console.log(
 writeFileSync(
   join(home, "router.json"),
   JSON.stringify({
-    providers: { s: { type: "script", script: { name: "bench", replies: [{ repeat: true, text: "ok" }] } } },
+    providers: {
+      s: {
+        type: "script",
+        script: {
+          name: "bench",
+          // A maintenance task is a pipeline (implement, then review): the review must approve,
+          // or the task would wait for input and never finish.
+          replies: [
+            {
+              when: { lastUserContains: "(grove step: review)" },
+              repeat: true,
+              text: "ok\n\nVERDICT: APPROVED\nFINDINGS: none",
+            },
+            { repeat: true, text: "ok" },
+          ],
+        },
+      },
+    },
     routes: { default: "s" },
     log: { level: "silent" },
   }),

@@ -5,8 +5,9 @@
  * 1. Live transcript latency. A sample repository whose `.grove/config.json` allows BENCH_AGENTS
  *    agents at once; `$GROVE_HOME/router.json` has a `script` provider `s` whose one reply is
  *    BENCH_TOKENS numbered words (`w0001 w0002 …`), streamed one word per chunk every
- *    BENCH_CHUNK_MS ms. BENCH_AGENTS built-in agents start on it together. While they stream, the
- *    page visits their task views in turn (in-app navigation, BENCH_DWELL_MS each). A
+ *    BENCH_CHUNK_MS ms (and, to the maintenance lane's architect review that follows each run,
+ *    an approving verdict). BENCH_AGENTS built-in agents start on it together. While they
+ *    stream, the page visits their task views in turn (in-app navigation, BENCH_DWELL_MS each). A
  *    MutationObserver in the page records, with the page's wall clock (`Date.now()`), when each
  *    word first appears in a transcript text row. Each word's latency is that time minus the
  *    `ts` of the agent's `text_delta` event that completed it (the agent's own wall clock, stamped
@@ -73,6 +74,8 @@ const env = cleanGroveEnv({});
 /** `w0001 `: every word is WORD_WIDTH characters, so one chunk carries exactly one word. */
 const WORD_WIDTH = 6;
 const word = (n: number) => `w${String(n).padStart(4, "0")} `;
+/** The architect review's answer: pipeline prompts start with `(grove step: <step>)`. */
+const REVIEW_APPROVED = "VERDICT: APPROVED\nFINDINGS: none";
 const SETTLED = (state: string) => !["queued", "setting-up", "running", "waiting-for-input"].includes(state);
 
 console.log(
@@ -111,6 +114,8 @@ async function streamingLatency(browser: Browser): Promise<void> {
   await sampleRepo(repo, { test: "node --test", concurrency: agents });
   const text = Array.from({ length: tokens }, (_, i) => word(i + 1)).join("");
   writeRouterConfig(home, [
+    // Each task is a maintenance task: after its one run, the architect reviews it (read-only).
+    { when: { lastUserContains: "(grove step: review)" }, repeat: true, text: REVIEW_APPROVED },
     { when: { turn: 0 }, repeat: true, text, chunkSize: WORD_WIDTH, chunkDelayMs: chunkMs },
   ]);
   const daemon = await startDaemon(home);

@@ -75,6 +75,11 @@ export class DaemonClient {
   }
 }
 
+/** The address a daemon started from here listens on: GROVE_DAEMON_HOST, default loopback. */
+export function daemonHost(): string {
+  return process.env.GROVE_DAEMON_HOST || "127.0.0.1";
+}
+
 export function daemonPort(): number {
   const value = process.env.GROVE_DAEMON_PORT;
   return value === undefined || value === "" ? 4777 : Number(value);

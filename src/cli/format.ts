@@ -56,7 +56,29 @@ export function eventLine(event: StoredEvent): string | undefined {
     case "setup_output":
       return text(body.text).replace(/^/gm, `${time} setup │ `);
     case "run_started":
-      return `${time} run ${text(body.run)} started${body.resumed ? " (follow-up)" : ""}`;
+      return `${time} run ${text(body.run)} started${body.role ? ` · ${text(body.role)} (${text(body.agent)}${body.model ? `/${text(body.model)}` : ""})` : ""}${body.resumed ? " (follow-up)" : ""}`;
+    case "pipeline_step":
+      return `${time} ▸ ${text(body.step)}${body.chunk ? ` · chunk ${text(body.chunk)}/${text(body.chunks)}` : ""}${body.round ? ` · round ${text(body.round)}` : ""}${body.note ? ` (${text(body.note)})` : ""}`;
+    case "pipeline_artifact":
+      return body.appended ? undefined : `${time}   wrote ${text(body.path)}`;
+    case "plan_checked": {
+      const problems = (body.problems as { line: number; message: string }[] | undefined) ?? [];
+      return `${time}   plan check: ${problems.length === 0 ? "passed" : `${problems.length} problem(s)`}`;
+    }
+    case "review_finished": {
+      const findings = (body.findings as { severity: string }[] | undefined) ?? [];
+      return `${time}   ${body.final ? "final review" : "review"}: ${text(body.verdict ?? "no verdict")}${findings.length ? ` (${findings.map((f) => f.severity).join(", ")})` : ""}`;
+    }
+    case "verify_finished":
+      return `${time}   tests: ${body.exitCode === 0 ? "passed" : `failed (exit ${text(body.exitCode)})`}`;
+    case "inbox_opened":
+      return `${time} ⧗ inbox #${text(body.item)} (${text(body.about)}): ${text(body.text).split("\n")[0]}`;
+    case "inbox_resolved":
+      return `${time}   inbox #${text(body.item)} ${text(body.resolution)}${body.response ? `: ${text(body.response)}` : ""}`;
+    case "triage_finished": {
+      const skipped = (body.skipped as { ref: string; decision: string; reason: string }[] | undefined) ?? [];
+      return `${time}   triage: ${text(body.accepted)} accepted, ${skipped.length} skipped${skipped.map((s) => `\n${time}     skipped ${s.ref} (${s.decision}): ${s.reason}`).join("")}${body.verdict ? `\n${time}     reviewer: ${text(body.verdict)}` : ""}`;
+    }
     case "message":
       return `${time} ${text(body.text)}`;
     case "tool_call_started":

@@ -21,6 +21,12 @@ const main = defineCommand({
     env: () => import("./commands/env.js").then((m) => m.default),
     "_run-agent": () => import("./commands/run-agent.js").then((m) => m.default),
     run: () => import("./commands/run.js").then((m) => m.default),
+    plan: () => import("./commands/plan.js").then((m) => m.plan),
+    inbox: () => import("./commands/inbox.js").then((m) => m.inbox),
+    answer: () => import("./commands/inbox.js").then((m) => m.answer),
+    approve: () => import("./commands/inbox.js").then((m) => m.approve),
+    revise: () => import("./commands/inbox.js").then((m) => m.revise),
+    triage: () => import("./commands/plan.js").then((m) => m.triage),
     ls: () => import("./commands/tasks.js").then((m) => m.ls),
     show: () => import("./commands/tasks.js").then((m) => m.show),
     logs: () => import("./commands/tasks.js").then((m) => m.logs),
@@ -35,6 +41,7 @@ const main = defineCommand({
     serve: () => import("./commands/serve.js").then((m) => m.default),
     daemon: () => import("./commands/daemon.js").then((m) => m.default),
     ui: () => import("./commands/ui.js").then((m) => m.default),
+    worker: () => import("./commands/worker.js").then((m) => m.default),
   },
 });
 
@@ -62,11 +69,17 @@ async function run(rawArgs: string[]): Promise<void> {
 
 type Command = Parameters<typeof showUsage>[0];
 
+/** The command the arguments name, one level of subcommands deep (`grove worker init --help`). */
 async function resolveForUsage(rawArgs: string[]): Promise<[Command, Command | undefined]> {
-  const name = rawArgs.find((arg) => !arg.startsWith("-"));
-  const subCommands = main.subCommands as Record<string, () => Promise<Command>>;
-  const loader = name ? subCommands[name] : undefined;
-  return loader ? [await loader(), main] : [main, undefined];
+  let command: Command = main;
+  let parent: Command | undefined;
+  for (const name of rawArgs.filter((arg) => !arg.startsWith("-")).slice(0, 2)) {
+    const sub = (command.subCommands as Record<string, unknown> | undefined)?.[name];
+    if (!sub) break;
+    parent = command;
+    command = (typeof sub === "function" ? await sub() : sub) as Command;
+  }
+  return [command, parent];
 }
 
 async function report(error: unknown): Promise<never> {

@@ -8,6 +8,7 @@ import { appendFile } from "node:fs/promises";
 import { join } from "node:path";
 import { routerClientUrl } from "../node/claude-env.js";
 import { groveHome } from "../node/paths.js";
+import { createRequestLog } from "../node/request-log.js";
 import { serveRouter } from "../node/serve-router.js";
 import type { RouterConfig } from "../router/config/config-schema.js";
 import { createLogger } from "../router/log.js";
@@ -25,9 +26,11 @@ export async function sessionRouter(config: RouterConfig): Promise<SessionRouter
   mkdirSync(logDir, { recursive: true });
   const logFile = join(logDir, "router.log");
   const logger = createLogger(config.log.level, (line) => void appendFile(logFile, `${line}\n`));
+  const sessionConfig = { ...config, server: { ...config.server, host: "127.0.0.1", port: 0 } };
   const router = await serveRouter({
-    config: { ...config, server: { ...config.server, host: "127.0.0.1", port: 0 } },
+    config: sessionConfig,
     logger,
+    onRequest: createRequestLog({ home: groveHome(), config: sessionConfig, source: "session" }),
   });
   return { url: router.url, close: () => router.close() };
 }

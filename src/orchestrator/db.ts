@@ -46,6 +46,61 @@ const MIGRATIONS = [
      PRIMARY KEY (task_id, seq)
    );
    CREATE INDEX tasks_state ON tasks(state);`,
+  // Issue 6: a task's pipeline (lanes with several agent runs) and the human inbox.
+  `CREATE TABLE pipelines (
+     task_id INTEGER PRIMARY KEY REFERENCES tasks(id),
+     state TEXT NOT NULL,
+     updated_at TEXT NOT NULL
+   );
+   CREATE TABLE inbox (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     task_id INTEGER NOT NULL REFERENCES tasks(id),
+     kind TEXT NOT NULL,
+     stage TEXT NOT NULL,
+     text TEXT NOT NULL,
+     created_at TEXT NOT NULL,
+     resolved_at TEXT,
+     resolution TEXT,
+     response TEXT
+   );
+   CREATE INDEX inbox_open ON inbox(resolved_at, id);`,
+  // Issue 5, the dashboard: requests ingested from the routers' request log (how far each log
+  // file has been read, too), and review comments kept per task until sent back.
+  `CREATE TABLE router_requests (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     ts TEXT NOT NULL,
+     task_id INTEGER,
+     source TEXT NOT NULL,
+     client_model TEXT NOT NULL,
+     target TEXT NOT NULL,
+     provider TEXT,
+     model TEXT,
+     stream INTEGER NOT NULL,
+     status INTEGER NOT NULL,
+     ttfb_ms INTEGER NOT NULL,
+     total_ms INTEGER NOT NULL,
+     input_tokens INTEGER,
+     output_tokens INTEGER,
+     cost_usd REAL,
+     error TEXT
+   );
+   CREATE INDEX router_requests_task ON router_requests(task_id);
+   CREATE TABLE router_request_files (
+     name TEXT PRIMARY KEY,
+     offset INTEGER NOT NULL
+   );
+   CREATE TABLE review_comments (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     task_id INTEGER NOT NULL REFERENCES tasks(id),
+     file TEXT NOT NULL,
+     line INTEGER NOT NULL,
+     side TEXT NOT NULL,
+     code TEXT NOT NULL,
+     body TEXT NOT NULL,
+     created_at TEXT NOT NULL,
+     sent_at TEXT
+   );
+   CREATE INDEX review_comments_task ON review_comments(task_id);`,
 ];
 
 export function openDb(path: string): Db {

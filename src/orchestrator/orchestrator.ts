@@ -4,11 +4,17 @@
  * they report into task state. Every change is published to subscribers (the HTTP API, the
  * dashboard), which see the same typed stream.
  */
-import { mkdirSync } from "node:fs";
+import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
+import { KeyedQueue } from "../node/keyed-queue.js";
 import { parseAgentEvent } from "../protocol/agent-events.js";
 import { slugify, uniqueBranchName } from "./git/branch-name.js";
 import { currentBranch, findRepoRoot } from "./git/repo.js";
+import { type InboxItem, InboxStore } from "./inbox-store.js";
+import { Pipelines } from "./pipeline/pipeline.js";
+import type { PipelineHost, RunRequest } from "./pipeline/pipeline-host.js";
+import { initialState, PipelineStore } from "./pipeline/pipeline-state.js";
+import { lastRunResult, singleRunPrompt, storeNotes } from "./pipeline/single-run.js";
 import { loadRepoConfig, type RepoConfig } from "./repo-config.js";
 import type { RunnerSpec } from "./runner/spec.js";
 import { isWrapperAlive, type RunExit, Supervisor, stopOrphanedAgent } from "./supervisor.js";
@@ -33,7 +39,20 @@ export interface NewTaskInput {
   base?: string;
   name?: string;
   yolo?: boolean;
+  /** Feature lane: the architect decides instead of asking, and the spec needs no approval. */
+  auto?: boolean;
 }
+
+export type InboxAction = "answer" | "approve" | "revise";
+
+/** One agent run: a pipeline's RunRequest, or just a prompt in the task's own agent. */
+export type RunInput = Partial<RunRequest> & { prompt: string };
+
+/**
+ * How long a directory's repository root is remembered: a burst of tasks started from one
+ * directory asks git once, and a moved repository is noticed a moment later.
+ */
+const REPO_ROOT_TTL_MS = 2_000;
 
 export class TaskError extends Error {
   constructor(
@@ -51,14 +70,23 @@ export interface OrchestratorOptions {
   agentEnv?: NodeJS.ProcessEnv;
 }
 
-export class Orchestrator {
+export class Orchestrator implements PipelineHost {
   private readonly listeners = new Set<(change: OrchestratorChange) => void>();
   readonly supervisor: Supervisor;
   private readonly store: TaskStore;
+  readonly inbox: InboxStore;
+  readonly pipelines: Pipelines;
   private scheduling = Promise.resolve();
+  /** A scheduling pass is queued and has not started: another request adds nothing. */
+  private schedulePending = false;
+  /** Choosing a branch name and recording the task, one task at a time per repository. */
+  private readonly naming = new KeyedQueue();
+  private readonly repoRoots = new Map<string, { root: Promise<string>; until: number }>();
 
   constructor(private readonly options: OrchestratorOptions) {
     this.store = options.store;
+    this.inbox = new InboxStore(options.store.db);
+    this.pipelines = new Pipelines(this, new PipelineStore(options.store.db));
     this.supervisor = new Supervisor({
       onLines: (taskId, lines, offset) => this.ingest(taskId, lines, offset),
       onExit: (taskId, run, exit) => void this.finishRun(taskId, run, exit),
@@ -82,7 +110,7 @@ export class Orchestrator {
 
   async createTask(input: NewTaskInput): Promise<Task> {
     if (input.prompt.trim() === "") throw new TaskError("the prompt is empty");
-    const repo = await findRepoRoot(input.cwd).catch((error: Error) => {
+    const repo = await this.repoRoot(input.cwd).catch((error: Error) => {
       throw new TaskError(error.message);
     });
     const config = await loadRepoConfig(repo).catch((error: Error) => {
@@ -91,33 +119,40 @@ export class Orchestrator {
     const kind = input.kind ?? "maintenance";
     const choice = { ...config.defaults.default, ...config.defaults[kind] };
     const base = input.base ?? (await currentBranchOrThrow(repo));
-    // Queued tasks have no git branch yet: their names are reserved here, not in git.
-    const reserved = new Set(
-      this.store
-        .list(["queued", "setting-up"])
-        .filter((task) => task.repo === repo)
-        .map((task) => task.branch),
-    );
-    const branch = await uniqueBranchName(repo, slugify(input.name ?? input.prompt), reserved);
-    const slug = branch.replace(/^grove\//, "");
-    const created = this.store.create({
-      slug,
-      branch,
-      repo,
-      baseBranch: base,
-      worktree: "",
-      taskDir: "",
-      prompt: input.prompt,
-      kind,
-      agent: input.agent ?? choice.agent ?? "builtin",
-      model: input.model ?? choice.model ?? null,
-      yolo: input.yolo ?? false,
+    // One task at a time per repository from here until it is stored, so that tasks created at
+    // the same moment never pick the same free name.
+    const { branch, created } = await this.naming.run(repo, async () => {
+      // Queued tasks have no git branch yet: their names are reserved here, not in git.
+      const reserved = new Set(
+        this.store
+          .list(["queued", "setting-up"])
+          .filter((task) => task.repo === repo)
+          .map((task) => task.branch),
+      );
+      const branch = await uniqueBranchName(repo, slugify(input.name ?? input.prompt), reserved);
+      const slug = branch.replace(/^grove\//, "");
+      const created = this.store.create({
+        slug,
+        branch,
+        repo,
+        baseBranch: base,
+        worktree: "",
+        taskDir: "",
+        prompt: input.prompt,
+        kind,
+        agent: input.agent ?? choice.agent ?? "builtin",
+        model: input.model ?? choice.model ?? null,
+        yolo: input.yolo ?? false,
+      });
+      return { branch, created };
     });
     const taskDir = join(this.options.home, "tasks", String(created.id));
     const task = this.store.update(created.id, {
       taskDir,
       worktree: join(this.options.home, "worktrees", String(created.id)),
     });
+    if (kind === "feature" || kind === "maintenance")
+      this.pipelines.create(task.id, initialState(kind, input.auto ?? false));
     this.log(task.id, "task_created", {
       prompt: task.prompt,
       agent: task.agent,
@@ -125,21 +160,51 @@ export class Orchestrator {
       kind,
       branch,
       base,
+      ...(input.auto ? { auto: true } : {}),
     });
     this.publish(task);
     this.schedule();
     return task;
   }
 
+  /** The top level of the repository `cwd` is in (see REPO_ROOT_TTL_MS). */
+  private repoRoot(cwd: string): Promise<string> {
+    const now = Date.now();
+    for (const [dir, known] of this.repoRoots) if (known.until <= now) this.repoRoots.delete(dir);
+    const known = this.repoRoots.get(cwd);
+    if (known) return known.root;
+    const root = findRepoRoot(cwd);
+    this.repoRoots.set(cwd, { root, until: now + REPO_ROOT_TTL_MS });
+    // Failures are not remembered: the next task asks again.
+    root.catch(() => {
+      if (this.repoRoots.get(cwd)?.root === root) this.repoRoots.delete(cwd);
+    });
+    return root;
+  }
+
   /** Starts queued tasks, oldest first, while their repository is under its limit. */
   schedule(): void {
+    // A pass reads the store when it starts, so one queued pass serves every request before it.
+    if (this.schedulePending) return;
+    this.schedulePending = true;
     this.scheduling = this.scheduling
       .then(async () => {
-        const active = this.store.list([...ACTIVE_STATES]);
+        this.schedulePending = false;
+        // Each repository's config is read once per pass.
+        const configs = new Map<string, Promise<RepoConfig>>();
+        // A pipeline waiting on the inbox runs nothing, so it holds no slot.
+        const active = this.store
+          .list([...ACTIVE_STATES])
+          .filter((task) => this.pipelines.get(task.id)?.step !== "gate");
         for (const task of this.store.list(["queued"])) {
           let config: RepoConfig;
           try {
-            config = await loadRepoConfig(task.repo);
+            let loading = configs.get(task.repo);
+            if (!loading) {
+              loading = loadRepoConfig(task.repo);
+              configs.set(task.repo, loading);
+            }
+            config = await loading;
           } catch (error) {
             this.setState(task.id, "failed", {
               error: (error as Error).message,
@@ -170,12 +235,14 @@ export class Orchestrator {
 
   private async setUpAndRun(task: Task, repoConfig: RepoConfig): Promise<void> {
     try {
-      mkdirSync(task.taskDir, { recursive: true });
+      await mkdir(task.taskDir, { recursive: true });
       const report = await prepareWorkspace(task, repoConfig, (text) =>
         this.log(task.id, "setup_output", { text }),
       );
       this.store.update(task.id, { baseCommit: report.baseCommit });
-      this.startRun(this.store.get(task.id)!, task.prompt, undefined, repoConfig);
+      const ready = this.store.get(task.id)!;
+      if (this.pipelines.has(task.id)) await this.pipelines.begin(ready, repoConfig);
+      else this.startRun(ready, await singleRunPrompt(ready), repoConfig);
     } catch (error) {
       this.setState(task.id, "failed", {
         error: `setup failed: ${(error as Error).message}`,
@@ -185,25 +252,25 @@ export class Orchestrator {
     }
   }
 
-  private startRun(
-    task: Task,
-    prompt: string,
-    resumeSessionId: string | undefined,
-    config: RepoConfig,
-  ): void {
+  /** Starts one agent run (a pipeline step names its role, agent and model); returns its number. */
+  startRun(task: Task, request: RunInput, config: RepoConfig): number {
+    const { prompt, resumeSessionId } = request;
+    const agent = request.agent ?? task.agent;
+    const model = request.model === undefined ? task.model : request.model;
     const run = task.runs + 1;
     const spec: RunnerSpec = {
       taskId: String(task.id),
-      agent: task.agent,
+      agent,
       prompt,
       cwd: task.worktree,
       taskDir: task.taskDir,
-      ...(task.model ? { model: task.model } : {}),
+      ...(model ? { model } : {}),
+      ...(request.readOnly ? { readOnly: true } : {}),
       yolo: task.yolo,
       permissionMode: config.claude.permissionMode,
       ...(resumeSessionId ? { resumeSessionId } : {}),
       env: { ...portEnv(task.portBase, config), ...stringEnv(this.options.agentEnv) },
-      commitMessage: commitMessage(task),
+      commitMessage: request.commitMessage ?? commitMessage(task),
       groveHome: this.options.home,
     };
     const env = { ...process.env, ...this.options.agentEnv, GROVE_HOME: this.options.home };
@@ -211,10 +278,13 @@ export class Orchestrator {
     this.setState(task.id, "running", { runs: run, pid, error: null });
     this.log(task.id, "run_started", {
       run,
-      agent: task.agent,
-      model: task.model,
+      agent,
+      model,
       resumed: resumeSessionId !== undefined,
+      ...(request.role ? { role: request.role } : {}),
+      ...(request.readOnly ? { readOnly: true } : {}),
     });
+    return run;
   }
 
   /** Lines of the agent's event protocol, stored and published in order. */
@@ -222,16 +292,21 @@ export class Orchestrator {
     const stored: StoredEvent[] = [];
     let changes: Partial<Task> = { eventsOffset: offset };
     let asked = false;
+    const questions: string[] = [];
     const task = this.store.get(taskId)!;
+    // A reviewer's session and summary are the pipeline's business; the task shows its implementer's.
+    const pipeline = this.pipelines.get(taskId);
+    const reviewing = pipeline?.run === task.runs && pipeline.lastRun?.role === "reviewer";
     this.store.transaction(() => {
       for (const line of lines) {
         const event = parseAgentEvent(line);
         if (!event) continue;
-        const { v: _v, ts, session: _session, ...body } = event as Record<string, unknown> & { ts?: string };
+        const { v: _v, ts, session, ...rest } = event as Record<string, unknown> & { ts?: string };
+        const body = event.type === "session_started" ? { ...rest, session } : rest;
         stored.push(
           this.store.appendEvent(taskId, event.type, body, typeof ts === "string" ? ts : undefined),
         );
-        if (event.type === "session_started" && typeof event.session === "string")
+        if (event.type === "session_started" && typeof event.session === "string" && !reviewing)
           changes = { ...changes, sessionId: event.session };
         if (event.type === "turn_completed" && "usage" in event) {
           const usage = event.usage as {
@@ -248,13 +323,17 @@ export class Orchestrator {
             outputTokens: (changes.outputTokens ?? task.outputTokens) + (usage.output_tokens ?? 0),
           };
         }
-        if (event.type === "session_finished" && typeof event.summary === "string")
+        if (event.type === "session_finished" && typeof event.summary === "string" && !reviewing)
           changes = { ...changes, summary: event.summary };
-        if (event.type === "question") asked = true;
+        if (event.type === "question") {
+          asked = true;
+          if ("text" in event && typeof event.text === "string") questions.push(event.text);
+        }
       }
       this.store.update(taskId, changes);
     });
     for (const event of stored) this.emit({ kind: "event", event });
+    for (const text of questions) this.inbox.open(taskId, "question", "agent", text);
     if (asked && this.store.get(taskId)?.state === "running") this.setState(taskId, "waiting-for-input");
   }
 
@@ -263,6 +342,25 @@ export class Orchestrator {
     if (!task || task.runs !== run || !ACTIVE_STATES.includes(task.state)) return;
     // A wrapper that died without saying how may have left its agent running in the worktree.
     if (!exit) await stopOrphanedAgent(task.taskDir, run, task.worktree);
+    const pipeline = this.pipelines.get(taskId);
+    if (exit && exit.status !== "aborted" && pipeline?.run === run) {
+      this.log(taskId, "run_finished", { run, status: exit.status, commit: exit.commit ?? null });
+      const implementing = pipeline.lastRun?.role !== "reviewer";
+      this.store.update(taskId, {
+        pid: null,
+        ...(exit.sessionId && implementing ? { sessionId: exit.sessionId } : {}),
+      });
+      try {
+        await this.pipelines.afterRun(task, run, lastRunResult(this.store.events(taskId), exit));
+      } catch (error) {
+        this.setState(taskId, "failed", {
+          error: `the pipeline could not go on: ${(error as Error).message}; grove resume ${taskId} retries`,
+          finishedAt: new Date().toISOString(),
+        });
+      }
+      this.schedule();
+      return;
+    }
     const asked = askedDuringLastRun(this.store.events(taskId));
     let state: TaskState;
     let error: string | null = null;
@@ -287,6 +385,8 @@ export class Orchestrator {
       status: exit?.status ?? "crashed",
       commit: exit?.commit ?? null,
     });
+    if (state === "archived")
+      await storeNotes(this, task, lastRunResult(this.store.events(taskId), exit!).summary);
     this.setState(taskId, state, {
       error,
       pid: null,
@@ -305,13 +405,37 @@ export class Orchestrator {
       );
     }
     if (message.trim() === "") throw new TaskError("the reply is empty");
+    const gate = this.pipelines.get(task.id)?.gate;
+    if (gate) {
+      throw new TaskError(
+        `task ${task.id} waits on inbox item ${gate.item}: grove answer, approve or revise ${gate.item}`,
+        409,
+      );
+    }
+    this.inbox.cancelAll(task.id); // The reply answers whatever the agent asked.
     this.log(task.id, "reply", { message });
-    this.startRun(task, message, task.sessionId ?? undefined, await loadRepoConfig(task.repo));
+    const config = await loadRepoConfig(task.repo);
+    this.startRun(
+      task,
+      { prompt: message, ...(task.sessionId ? { resumeSessionId: task.sessionId } : {}) },
+      config,
+    );
     return this.store.get(task.id)!;
   }
 
   async resume(ref: string): Promise<Task> {
     const task = this.task(ref);
+    const step = this.pipelines.get(task.id)?.step;
+    if (step === "gate" && task.state === "interrupted") {
+      this.pipelines.reopenGate(task);
+      return this.store.get(task.id)!;
+    }
+    const pipelined = task.runs > 0 && step !== undefined && step !== "ready" && step !== "gate";
+    if (pipelined && (task.state === "interrupted" || task.state === "failed")) {
+      this.log(task.id, "pipeline_retry", { step });
+      await this.pipelines.retry(task);
+      return this.store.get(task.id)!;
+    }
     if (task.state !== "interrupted")
       throw new TaskError(`task ${task.id} is ${task.state}, not interrupted`, 409);
     if (task.runs === 0) {
@@ -326,12 +450,54 @@ export class Orchestrator {
     );
   }
 
+  /** `grove answer`, `grove approve`, `grove revise`: resolves an inbox item and moves its task on. */
+  async resolveInbox(itemId: number, action: InboxAction, text = ""): Promise<InboxItem> {
+    const item = this.inbox.get(itemId);
+    if (!item) throw new TaskError(`no inbox item ${itemId} (see grove inbox)`, 404);
+    if (item.resolvedAt) throw new TaskError(`inbox item ${itemId} was already ${item.resolution}`, 409);
+    if (action === "answer" && item.kind !== "question")
+      throw new TaskError(
+        `item ${itemId} is a gate: grove approve ${itemId}, or grove revise ${itemId} "…"`,
+        409,
+      );
+    if (action !== "answer" && item.kind !== "gate")
+      throw new TaskError(`item ${itemId} is a question: grove answer ${itemId} "…"`, 409);
+    if (action !== "approve" && text.trim() === "")
+      throw new TaskError(action === "answer" ? "the answer is empty" : "the revision is empty");
+    const task = this.task(String(item.taskId));
+    const resolution = action === "answer" ? "answered" : action === "approve" ? "approved" : "revised";
+    const resolved = this.inbox.resolve(itemId, resolution, action === "approve" ? null : text);
+    if (!resolved) throw new TaskError(`inbox item ${itemId} was already resolved`, 409);
+    this.log(task.id, "inbox_resolved", { item: itemId, resolution, response: resolved.response });
+    if (item.stage === "agent") await this.reply(String(task.id), text);
+    else await this.pipelines.onResolved(task, resolved);
+    return resolved;
+  }
+
+  /** `grove triage`: an agent weighs an external review of a finished task. */
+  async triage(ref: string, review: string): Promise<Task> {
+    const task = this.task(ref);
+    if (!["done", "conflict", "failed", "archived"].includes(task.state) || task.runs === 0)
+      throw new TaskError(`task ${task.id} is ${task.state}; triage needs a finished task`, 409);
+    if (review.trim() === "") throw new TaskError("the review is empty");
+    this.log(task.id, "triage_started", { review });
+    await this.pipelines.triage(task, review);
+    return this.store.get(task.id)!;
+  }
+
   stop(ref: string): Task {
     const task = this.task(ref);
     if (task.state === "queued")
       return this.setState(task.id, "interrupted", { error: "stopped before it started" });
     if (!ACTIVE_STATES.includes(task.state))
       throw new TaskError(`task ${task.id} is ${task.state}, not running`, 409);
+    if (this.pipelines.get(task.id)?.step === "gate") {
+      this.inbox.cancelAll(task.id);
+      this.log(task.id, "stop_requested", {});
+      return this.setState(task.id, "interrupted", {
+        error: "stopped while waiting on the inbox; grove resume asks again",
+      });
+    }
     if (!this.supervisor.stop(task.id))
       throw new TaskError(`task ${task.id} has no running agent process`, 409);
     this.log(task.id, "stop_requested", {});
@@ -341,6 +507,15 @@ export class Orchestrator {
   /** After a restart: follow agents that are still alive, mark the others interrupted. */
   recover(): void {
     for (const task of this.store.list([...ACTIVE_STATES])) {
+      const step = this.pipelines.get(task.id)?.step;
+      if (step === "gate") continue; // Waiting on the inbox: no agent to follow.
+      if (step === "verify" && task.state === "running") {
+        this.log(task.id, "pipeline_retry", { step });
+        void this.pipelines
+          .retry(task)
+          .catch((error: Error) => this.setState(task.id, "failed", { error: `verify: ${error.message}` }));
+        continue;
+      }
       if (task.state === "setting-up" || !isWrapperAlive(task.pid, task.taskDir)) {
         // A dead wrapper may still have left its exit file: following reads it and finishes the run.
         if (task.state !== "setting-up" && task.runs > 0) {
@@ -371,6 +546,7 @@ export class Orchestrator {
   setState(taskId: number, state: TaskState, changes: Partial<Task> = {}): Task {
     const before = this.store.get(taskId)!;
     const task = this.store.update(taskId, { ...changes, state });
+    if (state === "landed" || state === "discarded") this.inbox.cancelAll(taskId);
     if (before.state !== state)
       this.log(taskId, "state_changed", {
         from: before.state,

@@ -49,6 +49,34 @@ export const repoConfigSchema = z
       .strict()
       .default({ permissionMode: "acceptEdits" }),
     landStrategy: z.enum(["rebase", "merge", "squash"]).default("rebase"),
+    pipeline: z
+      .object({
+        chunkSize: z.number().int().min(1).max(20).default(3).describe("Plan tasks per implementer chunk."),
+        reviewRounds: z
+          .number()
+          .int()
+          .min(1)
+          .max(10)
+          .default(3)
+          .describe("Review rounds per chunk before the task waits for the user."),
+        questions: z
+          .number()
+          .int()
+          .min(0)
+          .max(20)
+          .default(5)
+          .describe("Questions the architect may ask while brainstorming."),
+        specDir: z
+          .string()
+          .default("docs/plans")
+          .describe("Where the spec and plan are written, relative to the repository root."),
+        roles: z
+          .partialRecord(z.enum(["architect", "implementer", "reviewer"]), agentChoice)
+          .default({})
+          .describe("Agent and model per role (default: the task's agent and model)."),
+      })
+      .strict()
+      .default({ chunkSize: 3, reviewRounds: 3, questions: 5, specDir: "docs/plans", roles: {} }),
   })
   .strict();
 

@@ -20,11 +20,13 @@ export async function prepareWorkspace(
   config: RepoConfig,
   log: (text: string) => void,
 ): Promise<SetupReport> {
-  // One `git worktree add` at a time per repository: concurrent adds race in git 2.39 (a sibling's
-  // half-written commondir file fails the other add), and running them in parallel gains nothing.
-  const { baseCommit } = await oneAtATime(task.repo, () =>
-    createWorktree({ repo: task.repo, path: task.worktree, branch: task.branch, base: task.baseBranch }),
-  );
+  // createWorktree runs one `git worktree add` at a time per repository (git 2.39 races otherwise).
+  const { baseCommit } = await createWorktree({
+    repo: task.repo,
+    path: task.worktree,
+    branch: task.branch,
+    base: task.baseBranch,
+  });
   log(`worktree ${task.worktree} on ${task.branch} from ${task.baseBranch} at ${baseCommit.slice(0, 12)}\n`);
   const copied =
     config.copyFiles.length > 0 ? await copyIntoWorktree(task.repo, task.worktree, config.copyFiles) : [];
@@ -35,18 +37,6 @@ export async function prepareWorkspace(
     if (code !== 0) throw new SetupError(`setup command "${config.setup}" failed with exit code ${code}`);
   }
   return { baseCommit, copied };
-}
-
-const queues = new Map<string, Promise<unknown>>();
-
-function oneAtATime<T>(key: string, work: () => Promise<T>): Promise<T> {
-  const result = (queues.get(key) ?? Promise.resolve()).then(work);
-  const settled = result.catch(() => undefined);
-  queues.set(key, settled);
-  void settled.then(() => {
-    if (queues.get(key) === settled) queues.delete(key);
-  });
-  return result;
 }
 
 /** PORT is the first port of the task's block; GROVE_PORT_BASE and GROVE_PORT_COUNT describe the block. */

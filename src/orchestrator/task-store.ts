@@ -99,44 +99,52 @@ function fromRow(row: Record<string, unknown>): Task {
 
 export class TaskStore {
   private readonly nextSeq: Statement;
+  /** Prepared statements by their SQL: each is prepared once. */
+  private readonly statements = new Map<string, Statement>();
 
-  constructor(private readonly db: Db) {
+  constructor(readonly db: Db) {
     this.nextSeq = db.prepare("SELECT COALESCE(MAX(seq), 0) + 1 AS seq FROM events WHERE task_id = ?");
+  }
+
+  private sql(text: string): Statement {
+    let statement = this.statements.get(text);
+    if (!statement) {
+      statement = this.db.prepare(text);
+      this.statements.set(text, statement);
+    }
+    return statement;
   }
 
   create(task: NewTask): Task {
     const now = new Date().toISOString();
-    const result = this.db
-      .prepare(
-        `INSERT INTO tasks (slug, branch, repo, base_branch, worktree, task_dir, prompt, kind, agent, model, yolo, state, created_at, updated_at)
+    const result = this.sql(
+      `INSERT INTO tasks (slug, branch, repo, base_branch, worktree, task_dir, prompt, kind, agent, model, yolo, state, created_at, updated_at)
          VALUES (@slug, @branch, @repo, @baseBranch, @worktree, @taskDir, @prompt, @kind, @agent, @model, @yolo, 'queued', @now, @now)`,
-      )
-      .run({ ...task, yolo: task.yolo ? 1 : 0, now });
+    ).run({ ...task, yolo: task.yolo ? 1 : 0, now });
     return this.get(Number(result.lastInsertRowid))!;
   }
 
   get(id: number): Task | undefined {
-    const row = this.db.prepare("SELECT * FROM tasks WHERE id = ?").get(id) as
-      | Record<string, unknown>
-      | undefined;
+    const row = this.sql("SELECT * FROM tasks WHERE id = ?").get(id) as Record<string, unknown> | undefined;
     return row ? fromRow(row) : undefined;
   }
 
   /** A task by id, slug or branch name. */
   find(ref: string): Task | undefined {
     if (/^\d+$/.test(ref)) return this.get(Number(ref));
-    const row = this.db
-      .prepare("SELECT * FROM tasks WHERE slug = ? OR branch = ? ORDER BY id DESC LIMIT 1")
-      .get(ref, ref) as Record<string, unknown> | undefined;
+    const row = this.sql("SELECT * FROM tasks WHERE slug = ? OR branch = ? ORDER BY id DESC LIMIT 1").get(
+      ref,
+      ref,
+    ) as Record<string, unknown> | undefined;
     return row ? fromRow(row) : undefined;
   }
 
   list(states?: readonly TaskState[]): Task[] {
     const rows = states
-      ? this.db
-          .prepare(`SELECT * FROM tasks WHERE state IN (${states.map(() => "?").join(",")}) ORDER BY id`)
-          .all(...states)
-      : this.db.prepare("SELECT * FROM tasks ORDER BY id").all();
+      ? this.sql(`SELECT * FROM tasks WHERE state IN (${states.map(() => "?").join(",")}) ORDER BY id`).all(
+          ...states,
+        )
+      : this.sql("SELECT * FROM tasks ORDER BY id").all();
     return (rows as Record<string, unknown>[]).map(fromRow);
   }
 
@@ -146,9 +154,11 @@ export class TaskStore {
     const values = Object.fromEntries(
       entries.map(([key, value]) => [key, typeof value === "boolean" ? (value ? 1 : 0) : value]),
     );
-    this.db
-      .prepare(`UPDATE tasks SET ${[...sets, "updated_at = @updatedAt"].join(", ")} WHERE id = @id`)
-      .run({ ...values, id, updatedAt: new Date().toISOString() });
+    this.sql(`UPDATE tasks SET ${[...sets, "updated_at = @updatedAt"].join(", ")} WHERE id = @id`).run({
+      ...values,
+      id,
+      updatedAt: new Date().toISOString(),
+    });
     return this.get(id)!;
   }
 
@@ -159,16 +169,22 @@ export class TaskStore {
     ts = new Date().toISOString(),
   ): StoredEvent {
     const { seq } = this.nextSeq.get(taskId) as { seq: number };
-    this.db
-      .prepare("INSERT INTO events (task_id, seq, ts, type, body) VALUES (?, ?, ?, ?, ?)")
-      .run(taskId, seq, ts, type, JSON.stringify(body));
+    this.sql("INSERT INTO events (task_id, seq, ts, type, body) VALUES (?, ?, ?, ?, ?)").run(
+      taskId,
+      seq,
+      ts,
+      type,
+      JSON.stringify(body),
+    );
     return { taskId, seq, ts, type, body };
   }
 
   events(taskId: number, afterSeq = 0, limit = 100_000): StoredEvent[] {
-    const rows = this.db
-      .prepare("SELECT * FROM events WHERE task_id = ? AND seq > ? ORDER BY seq LIMIT ?")
-      .all(taskId, afterSeq, limit) as {
+    const rows = this.sql("SELECT * FROM events WHERE task_id = ? AND seq > ? ORDER BY seq LIMIT ?").all(
+      taskId,
+      afterSeq,
+      limit,
+    ) as {
       task_id: number;
       seq: number;
       ts: string;

@@ -21,8 +21,11 @@ export interface RouterAppOptions {
   /** Injected so tests and Workers can supply their own; defaults to the global fetch. */
   fetch?: typeof fetch;
   logger?: Logger;
-  /** Extra observer for each finished request (the dashboard's router view, benchmarks). */
-  onRequest?: (record: RequestRecord) => void;
+  /**
+   * Extra observer for each finished request (the dashboard's router view, benchmarks). It also
+   * gets the request, so a Worker can tie follow-up work to that request's `ctx.waitUntil`.
+   */
+  onRequest?: (record: RequestRecord, request: Request) => void;
   /** Receives every upstream exchange (`grove router --record`); nothing is recorded without one. */
   recorder?: Recorder;
 }
@@ -92,7 +95,7 @@ export function createRouterApp(options: RouterAppOptions): Hono {
     clientKey: tokens.length > 0 ? undefined : clientKeyFrom(request.headers),
     onFinished: (record) => {
       logger.info(formatRequestLine(record));
-      options.onRequest?.(record);
+      options.onRequest?.(record, request);
     },
   });
   app.post("/v1/messages", (c) => handleMessages(c.req.raw, handlerContext(c.req.raw)));

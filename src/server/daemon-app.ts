@@ -3,15 +3,21 @@
  * same typed change stream (`GET /api/stream`, server-sent events).
  */
 import { Hono } from "hono";
-import { streamSSE } from "hono/streaming";
 import { z } from "zod";
 import { collectGarbage, discardTask } from "../orchestrator/cleanup.js";
 import type { Db } from "../orchestrator/db.js";
 import { diffAgainstBase } from "../orchestrator/git/diff.js";
 import type { LandingQueue } from "../orchestrator/landing.js";
-import { type Orchestrator, type OrchestratorChange, TaskError } from "../orchestrator/orchestrator.js";
+import { type Orchestrator, TaskError } from "../orchestrator/orchestrator.js";
 import { AGENTS, TASK_KINDS } from "../orchestrator/task-states.js";
 import { formatZodIssues } from "../router/config/resolve-config.js";
+import { registerChangeStream } from "./change-stream.js";
+import { registerCommentsApi } from "./comments-api.js";
+import type { DashboardChanges } from "./dashboard-changes.js";
+import { registerPipelineApi } from "./pipeline-api.js";
+import type { ReviewCommentStore } from "./review-comments.js";
+import { registerRouterApi } from "./router-api.js";
+import type { RouterRequestStore } from "./router-requests.js";
 import { defaultWebRoot, registerDashboard } from "./static.js";
 import { registerWebApi } from "./web-api.js";
 import { apiAuth, registerAuthRoutes } from "./web-auth.js";
@@ -32,6 +38,10 @@ export interface DaemonAppOptions {
   db?: Db;
   /** The built dashboard (default: the package's `dist/web`). */
   webRoot?: string;
+  /** Bound beyond loopback: the page's assets need the cookie too, and Origin may match Host. */
+  exposed?: boolean;
+  /** What only the dashboard reads: router requests, review comments, and their live changes. */
+  dashboard: { requests: RouterRequestStore; comments: ReviewCommentStore; changes: DashboardChanges };
 }
 
 const newTaskSchema = z
@@ -44,6 +54,7 @@ const newTaskSchema = z
     base: z.string().min(1).optional(),
     name: z.string().min(1).optional(),
     yolo: z.boolean().optional(),
+    auto: z.boolean().optional(),
   })
   .strict();
 
@@ -55,13 +66,23 @@ export function createDaemonApp(options: DaemonAppOptions): Hono {
     const status = error instanceof TaskError ? error.status : 500;
     return c.json({ error: error.message }, status as 400);
   });
-  const auth = { token: options.token, origins: options.origins ?? (() => []) };
+  const auth = {
+    token: options.token,
+    origins: options.origins ?? (() => []),
+    trustHostOrigin: options.exposed === true,
+  };
   app.use("/api/*", apiAuth(auth));
   registerAuthRoutes(app, auth);
   registerWebApi(app, {
     orchestrator,
     ...(options.home ? { home: options.home } : {}),
     ...(options.db ? { db: options.db } : {}),
+  });
+  registerRouterApi(app, { orchestrator, requests: options.dashboard.requests });
+  registerCommentsApi(app, {
+    orchestrator,
+    comments: options.dashboard.comments,
+    changes: options.dashboard.changes,
   });
 
   app.get("/api/health", (c) => c.json({ ok: true, pid: process.pid, version: options.version }));
@@ -70,6 +91,7 @@ export function createDaemonApp(options: DaemonAppOptions): Hono {
     return c.json({ ok: true });
   });
 
+  registerPipelineApi(app, orchestrator, options.home);
   app.get("/api/tasks", (c) => c.json(orchestrator.tasks.list()));
   app.post("/api/tasks", async (c) => {
     const parsed = newTaskSchema.safeParse(await c.req.json().catch(() => undefined));
@@ -109,57 +131,11 @@ export function createDaemonApp(options: DaemonAppOptions): Hono {
     return c.json(await collectGarbage(orchestrator, body.olderThanMs, body.dryRun === true));
   });
 
-  /** Every task change and event as SSE; `task` filters to one task, `after` replays its log first. */
-  app.get("/api/stream", (c) => {
-    const only = c.req.query("task");
-    const taskId = only ? orchestrator.task(only).id : undefined;
-    return streamSSE(c, async (stream) => {
-      const queue: OrchestratorChange[] = [];
-      let wake: (() => void) | undefined;
-      const unsubscribe = orchestrator.subscribe((change) => {
-        const id = change.kind === "task" ? change.task.id : change.event.taskId;
-        if (taskId !== undefined && id !== taskId) return;
-        queue.push(change);
-        wake?.();
-      });
-      const end = () => wake?.();
-      options.closing?.addEventListener("abort", end);
-      stream.onAbort(() => {
-        unsubscribe();
-        wake?.();
-      });
-      let replayedUpTo = 0;
-      if (taskId !== undefined) {
-        for (const event of orchestrator.tasks.events(taskId, Number(c.req.query("after") ?? 0))) {
-          await stream.writeSSE({ event: "event", data: JSON.stringify(event) });
-          replayedUpTo = event.seq;
-        }
-      }
-      // Current states first, so a follower learns at once about anything that already finished.
-      for (const task of taskId === undefined
-        ? orchestrator.tasks.list()
-        : [orchestrator.tasks.get(taskId)!]) {
-        await stream.writeSSE({ event: "task", data: JSON.stringify(task) });
-      }
-      while (!stream.aborted && !options.closing?.aborted) {
-        const change = queue.shift();
-        if (change?.kind === "event" && change.event.seq <= replayedUpTo) continue;
-        if (!change) {
-          await new Promise<void>((resolve) => {
-            wake = resolve;
-          });
-          wake = undefined;
-          continue;
-        }
-        await stream.writeSSE({
-          event: change.kind,
-          data: JSON.stringify(change.kind === "task" ? change.task : change.event),
-        });
-      }
-      unsubscribe();
-      options.closing?.removeEventListener("abort", end);
-    });
+  registerChangeStream(app, { orchestrator, changes: options.dashboard.changes, closing: options.closing });
+  registerDashboard(app, {
+    token: options.token,
+    webRoot: options.webRoot ?? defaultWebRoot(),
+    assetsNeedCookie: options.exposed === true,
   });
-  registerDashboard(app, { token: options.token, webRoot: options.webRoot ?? defaultWebRoot() });
   return app;
 }

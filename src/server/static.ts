@@ -1,12 +1,13 @@
 /**
  * The dashboard: a single-page app built by Vite into `dist/web/`, served by the daemon at its
- * own address. Assets are public (the same bundle for everyone); the page itself is served only
- * with the dashboard cookie, otherwise a small form asks for the token.
+ * own address. On loopback the assets are public (the same bundle for everyone); bound beyond
+ * loopback, every request needs the cookie. The page itself is served only with the dashboard
+ * cookie, otherwise a small form asks for the token.
  */
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { serveStatic } from "@hono/node-server/serve-static";
-import type { Context, Hono } from "hono";
+import type { Context, Hono, MiddlewareHandler } from "hono";
 import { packageRoot } from "../node/paths.js";
 import { hasValidCookie, tokenPage } from "./web-auth.js";
 
@@ -35,8 +36,17 @@ function pageHeaders(c: Context): void {
   c.header("Cache-Control", "no-store");
 }
 
-export function registerDashboard(app: Hono, options: { token: string; webRoot: string }): void {
+export function registerDashboard(
+  app: Hono,
+  options: { token: string; webRoot: string; assetsNeedCookie?: boolean },
+): void {
   const { webRoot, token } = options;
+  if (options.assetsNeedCookie) {
+    const signedIn: MiddlewareHandler = async (c, next) =>
+      hasValidCookie(c, token) ? next() : c.text("sign in first: open the URL grove serve printed", 401);
+    app.use("/assets/*", signedIn);
+    app.use("/favicon.svg", signedIn);
+  }
   if (existsSync(webRoot)) {
     app.use(
       "/assets/*",

@@ -1,11 +1,12 @@
 /**
  * The few API routes only the dashboard needs: the new-task form's choices, each task's latest
- * activity for the Board, and what a reviewer reads before landing.
+ * activity for the Board, its documents, and what a reviewer reads before landing.
  */
 import type { Hono } from "hono";
 import type { Db } from "../orchestrator/db.js";
 import type { Orchestrator } from "../orchestrator/orchestrator.js";
 import type { StoredEvent, Task } from "../orchestrator/task-store.js";
+import { taskDocuments } from "./task-documents.js";
 import { loadWebConfig } from "./web-config.js";
 
 /** Event types that make a readable "last activity" line on a Board card. */
@@ -88,6 +89,11 @@ export function registerWebApi(
     }
     return c.json(result);
   });
+
+  /** Notes, spec and plan: the Markdown the task wrote, rendered by the page. */
+  app.get("/api/tasks/:ref/documents", async (c) =>
+    c.json(await taskDocuments(orchestrator.task(c.req.param("ref")))),
+  );
 
   app.get("/api/tasks/:ref/review", (c) => {
     const task = orchestrator.task(c.req.param("ref"));

@@ -4,6 +4,11 @@
  * never sees the token. API calls accept the Bearer header (the CLI) or that cookie (the page).
  * A cookie is sent by the browser on its own, so a state-changing request that relies on it must
  * also come from the daemon's own origin (CSRF).
+ *
+ * Bound beyond loopback (`grove serve --host 0.0.0.0`), the daemon is reached under names it
+ * cannot list (a LAN address, a Tailscale name), so an Origin equal to the request's own Host
+ * counts as same-origin: a cross-site page's Origin never equals the daemon's Host, and a
+ * DNS-rebound one gets no cookie (the cookie belongs to the daemon's real name).
  */
 import type { Context, Hono, MiddlewareHandler } from "hono";
 import { getCookie, setCookie } from "hono/cookie";
@@ -15,6 +20,8 @@ export interface WebAuthOptions {
   token: string;
   /** The origins the daemon is reached at (e.g. http://127.0.0.1:4777), known once it listens. */
   origins: () => readonly string[];
+  /** Accept an Origin that equals `http://<Host header>` (a non-loopback bind). */
+  trustHostOrigin?: boolean;
 }
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
@@ -34,7 +41,10 @@ export function hasValidCookie(c: Context, token: string): boolean {
 
 function sameOrigin(c: Context, options: WebAuthOptions): boolean {
   const origin = c.req.header("origin");
-  return origin !== undefined && options.origins().includes(origin);
+  if (origin === undefined) return false;
+  if (options.origins().includes(origin)) return true;
+  const host = c.req.header("host");
+  return options.trustHostOrigin === true && host !== undefined && origin === `http://${host}`;
 }
 
 /** `/api/*`: the Bearer token (or `?token=`), or the dashboard cookie plus a same-origin check. */
@@ -71,8 +81,7 @@ export function registerAuthRoutes(app: Hono, options: WebAuthOptions): void {
   };
   app.get("/auth", (c) => grant(c, c.req.query("token") ?? ""));
   app.post("/auth", async (c) => {
-    const origin = c.req.header("origin");
-    if (origin !== undefined && !options.origins().includes(origin))
+    if (c.req.header("origin") !== undefined && !sameOrigin(c, options))
       return c.text("refused: a cross-origin request (CSRF check)", 403);
     const form = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>);
     const token = typeof form.token === "string" ? form.token.trim() : "";

@@ -1,5 +1,6 @@
 /**
- * Layers depend one way: protocol → router → node → agent → orchestrator → server → cli.
+ * Layers depend one way: protocol → router → worker → node → agent → orchestrator → server → cli.
+ * (worker, the Cloudflare Worker entry, sits on the router and below everything Node-specific.)
  * A file may import its own layer or a lower one, and there are no import cycles.
  */
 import { readdirSync, readFileSync } from "node:fs";
@@ -8,7 +9,7 @@ import ts from "typescript";
 import { describe, expect, it } from "vitest";
 
 const src = resolve(import.meta.dirname, "../../src");
-const LAYERS = ["protocol", "router", "node", "agent", "orchestrator", "server", "cli"];
+const LAYERS = ["protocol", "router", "worker", "node", "agent", "orchestrator", "server", "cli"];
 
 function sourceFiles(): string[] {
   return readdirSync(src, { withFileTypes: true, recursive: true })

@@ -122,7 +122,7 @@ describe("reading tasks", () => {
       branch: okTask.branch,
       worktree: okTask.worktree,
       summary: "Wrote ok.txt as asked.",
-      runs: 1,
+      runs: 2, // The agent's run and its architect review.
     });
     expect(showText).toMatch(/^task\s+\d+\nstate\s+done\n/);
   });
@@ -201,10 +201,11 @@ describe("grove reply", () => {
     expect(out.split("\n")[0]).toBe(`task ${okTask.id} is running again`);
     expect(out.trimEnd().split("\n").at(-1)).toBe(`task ${okTask.id}: done`);
     const after = await getTask(sandbox, okTask.id);
-    expect(after).toMatchObject({ state: "done", runs: 2, summary: "I remember writing ok.txt." });
+    // Run 3, after the first run and its review, continues the implementer's session.
+    expect(after).toMatchObject({ state: "done", runs: 3, summary: "I remember writing ok.txt." });
     expect(after.sessionId).toBe(before.sessionId);
     const events = await taskEvents(sandbox, okTask.id);
-    expect(eventsOf(events, "run_started").map((event) => event.body.resumed)).toEqual([false, true]);
+    expect(eventsOf(events, "run_started").map((event) => event.body.resumed)).toEqual([false, false, true]);
     expect(eventsOf(events, "reply")[0]?.body.message).toBe("A follow-up: what did you do?");
     const sessions = eventsOf(events, "session_started");
     expect(sessions.at(-1)?.body).toMatchObject({ resumed: true });
@@ -263,5 +264,5 @@ describe("grove daemon", () => {
     expect(done.summary).toBe("Released.");
     expect(await grove(sandbox, ["daemon", "stop"])).toMatchObject({ code: 0 });
     expect(await groveOk(sandbox, ["daemon", "stop"])).toBe("grove daemon is not running\n");
-  });
+  }, 60_000);
 });

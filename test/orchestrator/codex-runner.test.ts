@@ -31,7 +31,17 @@ describe("grove run --agent codex", () => {
     const why = `${result.stdout}\n${result.stderr}\n${JSON.stringify(events, null, 1)}\n${log("agent-stderr.log")}\n${log("router.log")}`;
     expect(result.code, why).toBe(0);
     expect(result.stdout).toContain(`task ${id}: done`);
-    expect(task).toMatchObject({ state: "done", agent: "codex", model: "demo", runs: 1 });
+    expect(task).toMatchObject({ state: "done", agent: "codex", model: "demo", runs: 2 });
+    // The maintenance lane: the agent's run, then its read-only architect review.
+    const roles = eventsOf(events, "run_started").map((event) => [
+      event.body.role,
+      event.body.readOnly ?? false,
+    ]);
+    expect(roles).toEqual([
+      ["implementer", false],
+      ["reviewer", true],
+    ]);
+    expect(eventsOf(events, "review_finished").at(-1)?.body.verdict).toBe("APPROVED");
 
     const commit = git(repo, ["rev-parse", task.branch]);
     expect(commit).not.toBe(task.baseCommit);

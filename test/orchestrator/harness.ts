@@ -197,10 +197,22 @@ export function isAncestor(repo: string, ancestor: string, descendant: string): 
 // ---------------------------------------------------------------------------------------------
 // Scripted models
 
-/** `$GROVE_HOME/router.json` with one script provider `s` (use `--model s`). */
+/** What a maintenance task's architect review answers in tests that are not about reviews. */
+export const APPROVING_REVIEW: ScriptReply = {
+  when: { lastUserContains: "(grove step: review)" },
+  repeat: true,
+  text: "Looks right.\n\nVERDICT: APPROVED\nFINDINGS: none",
+};
+
+/**
+ * `$GROVE_HOME/router.json` with one script provider `s` (use `--model s`). A script that does
+ * not answer pipeline steps itself gets APPROVING_REVIEW first, so maintenance tasks pass review.
+ */
 export function useScript(sandbox: Sandbox, replies: ScriptReply[]): void {
+  const pipelineAware = JSON.stringify(replies).includes("(grove step:");
+  const all = pipelineAware ? replies : [APPROVING_REVIEW, ...replies];
   const config = {
-    providers: { s: { type: "script", script: { name: "orchestrator-test", replies } } },
+    providers: { s: { type: "script", script: { name: "orchestrator-test", replies: all } } },
     routes: { default: "s" },
     log: { level: "silent" },
   };

@@ -156,12 +156,12 @@ describe("kill -9 of an agent wrapper", () => {
     const resumed = await groveOk(sandbox, ["resume", String(task.id)]);
     expect(resumed).toMatch(new RegExp(`^task ${task.id} resumed \\((running|setting-up)\\)`));
     const done = await expectSettled(sandbox, task.id, "done");
-    expect(done.runs).toBe(2);
+    expect(done.runs).toBe(3); // The cut-short run, its continuation, then the review.
     expect(done.summary).toBe("Continued and finished.");
     expect(git(repo, ["show", `${done.branch}:gamma-1.txt`])).toBe("started");
     expect(git(repo, ["show", `${done.branch}:gamma-2.txt`])).toBe("resumed");
     const started = eventsOf(await taskEvents(sandbox, task.id), "run_started");
-    expect(started.map((event) => event.body.resumed)).toEqual([false, true]);
+    expect(started.map((event) => event.body.resumed)).toEqual([false, true, false]);
   }, 60_000);
 
   it("leaves no agent process running once the task is marked interrupted", () => {

@@ -2,7 +2,19 @@
  * The dashboard's client for the daemon's API. Same origin, relative URLs: the browser sends the
  * HttpOnly cookie and, on state changes, its own Origin (which the daemon checks).
  */
-import type { NewTaskInput, ReviewInfo, StoredEvent, Task, WebConfig } from "./types";
+import type {
+  InboxEntry,
+  NewReviewComment,
+  NewTaskInput,
+  PipelineView,
+  ReviewComment,
+  ReviewInfo,
+  RouterOverview,
+  StoredEvent,
+  Task,
+  TaskDocument,
+  WebConfig,
+} from "./types";
 
 export class ApiError extends Error {
   constructor(
@@ -43,6 +55,7 @@ async function request<T>(method: string, path: string, body?: unknown): Promise
 }
 
 const task = (id: number | string, action = "") => `/api/tasks/${encodeURIComponent(String(id))}${action}`;
+const inboxItem = (id: number, action: string) => `/api/inbox/${id}/${action}`;
 
 export const api = {
   health: () => request<{ ok: boolean; version: string }>("GET", "/api/health"),
@@ -59,6 +72,22 @@ export const api = {
   resume: (id: number) => request<Task>("POST", task(id, "/resume"), {}),
   land: (id: number) => request<Task>("POST", task(id, "/land"), {}),
   discard: (id: number) => request<Task>("POST", task(id, "/discard"), {}),
+  documents: (id: number) => request<TaskDocument[]>("GET", task(id, "/documents")),
+  comments: (id: number) => request<ReviewComment[]>("GET", task(id, "/comments")),
+  addComment: (id: number, comment: NewReviewComment) =>
+    request<ReviewComment>("POST", task(id, "/comments"), comment),
+  removeComment: (id: number, commentId: number) =>
+    request<{ ok: boolean }>("DELETE", task(id, `/comments/${commentId}`)),
+  /** Sends every pending comment (and the note) to the agent as one reply. */
+  sendBack: (id: number, note: string) => request<Task>("POST", task(id, "/send-back"), { note }),
+  pipeline: (id: number) => request<PipelineView>("GET", task(id, "/pipeline")),
+  /** Open questions and gates across all tasks, oldest first. */
+  inbox: () => request<InboxEntry[]>("GET", "/api/inbox"),
+  answer: (item: number, text: string) => request<InboxEntry>("POST", inboxItem(item, "answer"), { text }),
+  approve: (item: number) => request<InboxEntry>("POST", inboxItem(item, "approve"), {}),
+  revise: (item: number, text: string) => request<InboxEntry>("POST", inboxItem(item, "revise"), { text }),
+  router: (taskId?: number) =>
+    request<RouterOverview>("GET", taskId === undefined ? "/api/router" : `/api/router?task=${taskId}`),
 };
 
 export const errorMessage = (error: unknown) => (error instanceof Error ? error.message : String(error));

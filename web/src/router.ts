@@ -5,13 +5,20 @@ export type Route =
   | { name: "board" }
   | { name: "task"; id: number; tab: string }
   | { name: "review" }
+  | { name: "inbox" }
   | { name: "new" }
+  | { name: "router"; taskId: number | undefined }
   | { name: "not-found" };
 
 export function parseRoute(pathname: string, search = ""): Route {
   if (pathname === "/" || pathname === "") return { name: "board" };
   if (pathname === "/review") return { name: "review" };
+  if (pathname === "/inbox") return { name: "inbox" };
   if (pathname === "/new") return { name: "new" };
+  if (pathname === "/router") {
+    const task = Number(new URLSearchParams(search).get("task"));
+    return { name: "router", taskId: Number.isInteger(task) && task > 0 ? task : undefined };
+  }
   const match = /^\/tasks\/(\d+)\/?$/.exec(pathname);
   if (match)
     return {

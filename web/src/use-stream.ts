@@ -6,7 +6,7 @@
  */
 import { useEffect, useRef, useState } from "react";
 import { reconnectDelay } from "./lib/reconnect";
-import type { StoredEvent, Task } from "./types";
+import type { CommentsChange, RouterRequest, StoredEvent, Task } from "./types";
 
 export type StreamStatus = "connecting" | "live" | "reconnecting";
 
@@ -14,6 +14,8 @@ export interface StreamHandlers {
   onOpen?: () => void;
   onTask?: (task: Task) => void;
   onEvent?: (event: StoredEvent) => void;
+  onRouterRequest?: (request: RouterRequest) => void;
+  onComments?: (change: CommentsChange) => void;
 }
 
 export function useEventStream(url: (() => string) | null, handlers: StreamHandlers): StreamStatus {
@@ -43,6 +45,14 @@ export function useEventStream(url: (() => string) | null, handlers: StreamHandl
       });
       source.addEventListener("event", (message) => {
         latest.current.handlers.onEvent?.(JSON.parse((message as MessageEvent<string>).data) as StoredEvent);
+      });
+      source.addEventListener("router_request", (message) => {
+        const request = JSON.parse((message as MessageEvent<string>).data) as RouterRequest;
+        latest.current.handlers.onRouterRequest?.(request);
+      });
+      source.addEventListener("comments", (message) => {
+        const change = JSON.parse((message as MessageEvent<string>).data) as CommentsChange;
+        latest.current.handlers.onComments?.(change);
       });
       source.onerror = () => {
         source?.close();

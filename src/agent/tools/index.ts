@@ -18,6 +18,11 @@ export { createReadTool } from "./read.js";
 export type { AgentTool, ToolContext, ToolDefinition, ToolOptions, ToolResult } from "./tool.js";
 export { createWriteTool } from "./write.js";
 
+/** The tools that cannot change anything: for reviewers and explainers. */
+export function createReadOnlyTools(options: ToolOptions): AgentTool[] {
+  return [createReadTool(options), createListTool(options), createGlobTool(options), createGrepTool(options)];
+}
+
 /** All tools, in the order they are offered to the model. */
 export function createTools(options: ToolOptions): AgentTool[] {
   return [

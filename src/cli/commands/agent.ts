@@ -2,11 +2,11 @@ import { realpathSync } from "node:fs";
 import { join } from "node:path";
 import { defineCommand } from "citty";
 import { type AgentOutcome, runAgentLoop } from "../../agent/agent-loop.js";
-import { agentRouterConfig, createModelStream } from "../../agent/connect-model.js";
+import { createModelStream, routerConnection } from "../../agent/connect-model.js";
 import { createHumanRenderer } from "../../agent/render-human.js";
 import { type AgentSession, SessionStore } from "../../agent/session-store.js";
 import { loadSystemPrompt } from "../../agent/system-prompt.js";
-import { createTools } from "../../agent/tools/index.js";
+import { createReadOnlyTools, createTools } from "../../agent/tools/index.js";
 import { groveHome } from "../../node/paths.js";
 import {
   AGENT_EVENT_VERSION,
@@ -17,6 +17,9 @@ import {
 } from "../../protocol/agent-events.js";
 import { CliError } from "../errors.js";
 import { readPrompt } from "../read-prompt.js";
+
+const READ_ONLY_NOTE =
+  "\n\nThis session is read-only: you have read, list, glob and grep, and cannot change files or run commands.";
 
 /** Exit codes: what scripts and the orchestrator read. */
 const EXIT = { success: 0, error: 1, max_turns: 3, aborted: 130 } as const;
@@ -38,6 +41,10 @@ export default defineCommand({
     },
     "api-key": { type: "string", description: "Key for --base-url (default: ANTHROPIC_API_KEY)" },
     json: { type: "boolean", description: "Write grove's JSONL event protocol to stdout" },
+    "read-only": {
+      type: "boolean",
+      description: "Offer only the tools that read (read, list, glob, grep): no edits, no shell",
+    },
     resume: { type: "string", description: "Continue a saved session (ses_…) with this prompt" },
     "max-turns": { type: "string", description: "Stop after this many model turns (default 50)" },
     "max-tokens": {
@@ -60,13 +67,13 @@ export default defineCommand({
     const stream = createModelStream(
       baseUrl
         ? { baseUrl, apiKey: args["api-key"] ?? process.env.ANTHROPIC_API_KEY }
-        : { routerConfig: agentRouterConfig(model) },
+        : routerConnection(model),
     );
     const session: AgentSession = previous ?? {
       id: SessionStore.newId(),
       model,
       cwd,
-      system: await loadSystemPrompt(cwd),
+      system: (await loadSystemPrompt(cwd)) + (args["read-only"] ? READ_ONLY_NOTE : ""),
       messages: [],
       usage: emptyUsage(),
       turns: 0,
@@ -109,7 +116,9 @@ export default defineCommand({
         model,
         system: session.system,
         messages: session.messages,
-        tools: createTools({ cwd, bash: { allowSecrets: args["allow-secrets"] } }),
+        tools: args["read-only"]
+          ? createReadOnlyTools({ cwd })
+          : createTools({ cwd, bash: { allowSecrets: args["allow-secrets"] } }),
         stream,
         signal: controller.signal,
         emit,

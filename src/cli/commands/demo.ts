@@ -81,7 +81,9 @@ export default defineCommand({
       "grove ls                      # all tasks and their states",
       `grove diff ${tasks[1]!.id}                   # the farewell() feature, waiting for review`,
       `grove land ${tasks[1]!.id}                   # land it too`,
-      `grove logs ${tasks[2]!.id}                   # what the explain task did (notes/greeting.md on its branch)`,
+      `grove logs ${tasks[2]!.id}                   # the explain task: read-only, its notes kept in the task directory`,
+      `cd ${repo} && grove plan --auto --wait "Greet people in their own language: French and Spanish"`,
+      "                              # the feature lane: brainstorm, spec, plan, reviewed chunks",
     ]) {
       say(`  ${line}`);
     }

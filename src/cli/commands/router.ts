@@ -1,5 +1,7 @@
 import { defineCommand } from "citty";
 import { type CassetteRecorder, createCassetteRecorder } from "../../node/cassette-recorder.js";
+import { groveHome } from "../../node/paths.js";
+import { createRequestLog } from "../../node/request-log.js";
 import { serveRouter } from "../../node/serve-router.js";
 import { createLogger } from "../../router/log.js";
 import { CliError } from "../errors.js";
@@ -17,6 +19,11 @@ export default defineCommand({
       type: "boolean",
       description: "Allow a non-loopback bind without tokens (trusted networks only)",
     },
+    "request-log": {
+      type: "boolean",
+      default: true,
+      description: "Log each request to GROVE_HOME for the dashboard's Router view (--no-request-log: off)",
+    },
     record: {
       type: "string",
       description: "Record every upstream exchange to a cassette in this directory (for replay providers)",
@@ -27,7 +34,16 @@ export default defineCommand({
     const logger = createLogger(config.log.level, (line) => process.stderr.write(`${line}\n`));
     const recorder = args.record === undefined ? undefined : openCassette(args.record);
     if (recorder) process.stderr.write(`grove router recording to ${recorder.path}\n`);
-    const router = await serveRouter({ config, logger, recorder, insecureNoAuth: args["insecure-no-auth"] });
+    const onRequest = args["request-log"]
+      ? createRequestLog({ home: groveHome(), config, source: "router" })
+      : undefined;
+    const router = await serveRouter({
+      config,
+      logger,
+      recorder,
+      insecureNoAuth: args["insecure-no-auth"],
+      ...(onRequest ? { onRequest } : {}),
+    });
     process.stdout.write(`grove router listening on ${router.url}\n`);
     const stop = () => {
       void router.close().then(() => process.exit(0));

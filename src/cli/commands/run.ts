@@ -26,6 +26,10 @@ export default defineCommand({
       type: "boolean",
       description: "Skip the agent's permission prompts (Claude Code: bypassPermissions)",
     },
+    auto: {
+      type: "boolean",
+      description: "Feature lane: no questions and no spec gate (the architect decides)",
+    },
     wait: { type: "boolean", description: "Follow the task to the end; the exit code tells the outcome" },
   },
   async run({ args }) {
@@ -46,6 +50,7 @@ export default defineCommand({
       ...(args.base ? { base: args.base } : {}),
       ...(args.name ? { name: args.name } : {}),
       ...(args.yolo ? { yolo: true } : {}),
+      ...(args.auto ? { auto: true } : {}),
     });
     process.stdout.write(`${task.id}\n`);
     if (!args.wait) {

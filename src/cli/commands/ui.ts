@@ -13,6 +13,9 @@ export default defineCommand({
     const client = await connectDaemon();
     const url = dashboardAuthUrl(client.info);
     process.stdout.write(`grove dashboard: ${url}\n`);
+    // Bound beyond loopback (grove serve --host): the same, signed in, from other machines.
+    for (const remote of client.info.remoteUrls ?? [])
+      process.stdout.write(`from other machines: ${dashboardAuthUrl(client.info, remote)}\n`);
     if (args.open) openBrowser(url);
   },
 });

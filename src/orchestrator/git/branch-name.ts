@@ -1,6 +1,5 @@
 /** Safe, unique branch names (`grove/<slug>`) derived from arbitrary task text. */
 import { GitError, git } from "../../node/git-exec.js";
-import { branchExists } from "./repo.js";
 
 const PREFIX = "grove";
 
@@ -58,24 +57,40 @@ export async function uniqueBranchName(
   /** Names already promised to tasks whose branches do not exist yet. */
   reserved: ReadonlySet<string> = new Set(),
 ): Promise<string> {
-  if (await branchExists(repo, PREFIX))
+  const slug = slugify(text);
+  // Two git processes side by side: every branch at or under `grove` (the pattern matches
+  // `refs/heads/grove` and everything below `refs/heads/grove/`), and whether `grove/<slug>` is a
+  // valid name (then so is `grove/<slug>-<n>`: a suffix of "-" and digits breaks none of git's rules).
+  const [listing, valid] = await Promise.allSettled([
+    git(repo, ["for-each-ref", "--format=%(refname)", `refs/heads/${PREFIX}`]),
+    assertValidBranchName(repo, `${PREFIX}/${slug}`),
+  ]);
+  if (listing.status === "rejected") throw listing.reason;
+  const branches = listing.value
+    .split("\n")
+    .filter((ref) => ref.startsWith("refs/heads/"))
+    .map((ref) => ref.slice("refs/heads/".length));
+  if (branches.includes(PREFIX))
     throw new Error(
       `A branch named "${PREFIX}" exists in ${repo}, so no branch can be created under "${PREFIX}/"; rename it first`,
     );
-  const slug = slugify(text);
+  // Taken: a branch's own name, and every name a branch lives under.
+  const taken = new Set<string>();
+  for (const branch of branches) {
+    taken.add(branch);
+    for (let slash = branch.indexOf("/"); slash !== -1; slash = branch.indexOf("/", slash + 1))
+      taken.add(branch.slice(0, slash));
+  }
   for (let n = 1; n <= 1000; n++) {
     const name = `${PREFIX}/${n === 1 ? slug : `${slug}-${n}`}`;
-    if (reserved.has(name) || (await isTaken(repo, name))) continue;
-    await assertValidBranchName(repo, name);
+    if (reserved.has(name) || taken.has(name)) continue;
+    if (valid.status === "rejected") {
+      if (n === 1) throw valid.reason;
+      await assertValidBranchName(repo, name); // Asked again for the name actually chosen.
+    }
     return name;
   }
   throw new Error(`Could not find a free branch name for "${slug}" in ${repo} (tried 1000)`);
-}
-
-async function isTaken(repo: string, name: string): Promise<boolean> {
-  if (await branchExists(repo, name)) return true;
-  const nested = await git(repo, ["for-each-ref", "--count=1", "--format=%(refname)", `refs/heads/${name}/`]);
-  return nested.trim() !== "";
 }
 
 /** Throws a precise error when git would not accept `name` as a branch name. */

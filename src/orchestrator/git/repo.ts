@@ -1,19 +1,23 @@
 /** Read-only questions about a git repository and its worktrees. */
 import { existsSync, realpathSync } from "node:fs";
+import { stat } from "node:fs/promises";
 import { resolve } from "node:path";
 import { GitError, git } from "../../node/git-exec.js";
 
 /** The top level of the repository's main worktree, wherever inside the repository (or a linked worktree) `cwd` is. */
 export async function findRepoRoot(cwd: string): Promise<string> {
-  if (!existsSync(cwd)) throw new Error(`${cwd} does not exist, so it is not inside a git repository`);
+  if (!(await pathExists(cwd)))
+    throw new Error(`${cwd} does not exist, so it is not inside a git repository`);
+  let list: string;
   try {
-    await git(cwd, ["rev-parse", "--git-common-dir"]);
+    // One git process: outside a repository it fails like `git rev-parse` would.
+    list = await git(cwd, ["worktree", "list", "--porcelain"]);
   } catch (error) {
     if (error instanceof GitError && /not a git repository/i.test(error.stderr))
       throw new Error(`${cwd} is not inside a git repository`);
     throw error;
   }
-  const main = parseWorktreeList(await git(cwd, ["worktree", "list", "--porcelain"]))[0];
+  const main = parseWorktreeList(list)[0];
   if (!main || main.bare)
     throw new Error(`${cwd} belongs to a bare git repository; grove needs a repository with a working tree`);
   return main.path;
@@ -97,6 +101,37 @@ export async function worktreeForBranch(repo: string, branch: string): Promise<s
   return entries.find((entry) => entry.branch === branch && !entry.bare && existsSync(entry.path))?.path;
 }
 
+/** A branch's tip: the object its ref names, and the commit it peels to when that is known. */
+export interface BranchTip {
+  object: string;
+  /** Undefined when the ref names something other than a commit (resolveCommit peels it). */
+  commit: string | undefined;
+}
+
+/**
+ * The tips of those of `branches` that exist (`refs/heads/<branch>`), found with one git
+ * process. Names that cannot be branches (empty, starting with "-") are never found.
+ */
+export async function branchTips(repo: string, branches: readonly string[]): Promise<Map<string, BranchTip>> {
+  const wanted = [...new Set(branches.filter((branch) => branch !== "" && !branch.startsWith("-")))];
+  const tips = new Map<string, BranchTip>();
+  if (wanted.length === 0) return tips;
+  // A pattern also matches refs under it (refs/heads/<branch>/…) and may hold glob characters:
+  // only exact names count.
+  const out = await git(repo, [
+    "for-each-ref",
+    "--format=%(refname)%00%(objectname)%00%(objecttype)",
+    ...wanted.map((branch) => `refs/heads/${branch}`),
+  ]);
+  const exact = new Set(wanted.map((branch) => `refs/heads/${branch}`));
+  for (const line of out.split("\n")) {
+    const [ref, object, type] = line.split("\0");
+    if (!ref || !object || !exact.has(ref)) continue;
+    tips.set(ref.slice("refs/heads/".length), { object, commit: type === "commit" ? object : undefined });
+  }
+  return tips;
+}
+
 /** True when `refs/heads/<branch>` exists. */
 export async function branchExists(repo: string, branch: string): Promise<boolean> {
   if (branch === "" || branch.startsWith("-")) return false;
@@ -107,4 +142,8 @@ export async function branchExists(repo: string, branch: string): Promise<boolea
     if (error instanceof GitError && error.exitCode === 1) return false;
     throw error;
   }
+}
+
+async function pathExists(path: string): Promise<boolean> {
+  return (await stat(path).catch(() => undefined)) !== undefined;
 }

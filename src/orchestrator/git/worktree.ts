@@ -3,8 +3,9 @@ import { copyFile, lstat, mkdir, readdir, stat } from "node:fs/promises";
 import { dirname, isAbsolute, join, posix, resolve } from "node:path";
 import picomatch from "picomatch";
 import { git } from "../../node/git-exec.js";
+import { KeyedQueue } from "../../node/keyed-queue.js";
 import { assertValidBranchName } from "./branch-name.js";
-import { branchExists, resolveCommit } from "./repo.js";
+import { branchTips, resolveCommit } from "./repo.js";
 
 export interface CreateWorktreeOptions {
   repo: string;
@@ -16,18 +17,38 @@ export interface CreateWorktreeOptions {
   base: string;
 }
 
-/** `git worktree add -b <branch> <path> <base tip>`; returns the commit the branch starts at. */
+/**
+ * One `git worktree add` at a time per repository: concurrent adds race in git 2.39 (a sibling's
+ * half-written commondir file fails the other add), and running them in parallel gains nothing.
+ */
+const adding = new KeyedQueue();
+
+/**
+ * `git worktree add -b <branch> <path> <base tip>`; returns the commit the branch starts at.
+ *
+ * The checks run side by side; only the `git worktree add` itself waits for the repository's
+ * previous one (see `adding`).
+ */
 export async function createWorktree(options: CreateWorktreeOptions): Promise<{ baseCommit: string }> {
   const { repo, branch, base } = options;
   const path = resolve(repo, options.path);
-  await assertValidBranchName(repo, branch);
-  if (await branchExists(repo, branch)) throw new Error(`Branch "${branch}" already exists in ${repo}`);
-  if (await exists(path)) throw new Error(`Cannot create a worktree at ${path}: the path already exists`);
-  const baseCommit = (await branchExists(repo, base))
-    ? await resolveCommit(repo, `refs/heads/${base}`)
-    : await resolveCommit(repo, base);
+  // Started together, reported in this order: the branch name, the branch, the path, the base.
+  const [valid, tips, taken] = await Promise.allSettled([
+    assertValidBranchName(repo, branch),
+    branchTips(repo, [branch, base]),
+    exists(path),
+  ]);
+  if (valid.status === "rejected") throw valid.reason;
+  if (tips.status === "rejected") throw tips.reason;
+  if (tips.value.has(branch)) throw new Error(`Branch "${branch}" already exists in ${repo}`);
+  if (taken.status === "rejected") throw taken.reason;
+  if (taken.value) throw new Error(`Cannot create a worktree at ${path}: the path already exists`);
+  const baseTip = tips.value.get(base);
+  const baseCommit = baseTip?.commit ?? (await resolveCommit(repo, baseTip ? `refs/heads/${base}` : base));
   await mkdir(dirname(path), { recursive: true });
-  await git(repo, ["worktree", "add", "--quiet", "-b", branch, path, baseCommit]);
+  await adding.run(resolve(repo), () =>
+    git(repo, ["worktree", "add", "--quiet", "-b", branch, path, baseCommit]),
+  );
   return { baseCommit };
 }
 

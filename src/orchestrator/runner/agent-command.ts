@@ -64,12 +64,18 @@ export function locateAgentBinary(agent: "claude" | "codex", env: NodeJS.Process
 export function builtinLaunch(spec: RunnerSpec, env: NodeJS.ProcessEnv = process.env): AgentLaunch {
   const args = [groveCliPath(), "agent", "--json", "--cwd", spec.cwd];
   if (spec.model) args.push("--model", spec.model);
+  if (spec.readOnly) args.push("--read-only");
   if (spec.resumeSessionId) args.push("--resume", spec.resumeSessionId);
   args.push("--", spec.prompt);
   return {
     command: process.execPath,
     args,
-    env: { ...withoutDirectModel(agentBaseEnv(spec, env)), GROVE_HOME: spec.groveHome },
+    // GROVE_TASK_ID: the agent's router logs its requests under this task (the Router view).
+    env: {
+      ...withoutDirectModel(agentBaseEnv(spec, env)),
+      GROVE_HOME: spec.groveHome,
+      GROVE_TASK_ID: spec.taskId,
+    },
   };
 }
 
@@ -91,7 +97,9 @@ export interface ClaudeLaunchOptions {
  */
 export function claudeLaunch(spec: RunnerSpec, bin: string, options: ClaudeLaunchOptions): AgentLaunch {
   const args = ["-p", "--output-format", "stream-json", "--verbose"];
-  if (spec.yolo) args.push("--dangerously-skip-permissions");
+  // Plan mode is Claude Code's read-only mode: it reads and answers but edits nothing.
+  if (spec.readOnly) args.push("--permission-mode", "plan");
+  else if (spec.yolo) args.push("--dangerously-skip-permissions");
   else args.push("--permission-mode", spec.permissionMode ?? "acceptEdits");
   if (spec.resumeSessionId) args.push("--resume", spec.resumeSessionId);
   args.push("--", spec.prompt);
@@ -103,7 +111,7 @@ export function claudeLaunch(spec: RunnerSpec, bin: string, options: ClaudeLaunc
     CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: "1",
   };
   if (spec.model) env.ANTHROPIC_MODEL = spec.model;
-  if (spec.yolo && (options.isRoot ?? process.getuid?.() === 0)) env.IS_SANDBOX = "1";
+  if (spec.yolo && !spec.readOnly && (options.isRoot ?? process.getuid?.() === 0)) env.IS_SANDBOX = "1";
   return { command: bin, args, env };
 }
 
@@ -125,7 +133,8 @@ export interface CodexLaunchOptions {
  */
 export function codexLaunch(spec: RunnerSpec, bin: string, options: CodexLaunchOptions): AgentLaunch {
   const args = ["exec", "--json"];
-  if (spec.yolo) args.push("--dangerously-bypass-approvals-and-sandbox");
+  if (spec.readOnly) args.push("-s", "read-only");
+  else if (spec.yolo) args.push("--dangerously-bypass-approvals-and-sandbox");
   else args.push("-s", "workspace-write");
   args.push("--skip-git-repo-check");
   args.push(...codexProviderArgs(options.routerUrl, { requestMaxRetries: 0, streamMaxRetries: 0 }));

@@ -26,6 +26,8 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { agentRouterConfig } from "../../agent/connect-model.js";
 import { claudeEnvironment } from "../../node/claude-env.js";
 import { git } from "../../node/git-exec.js";
+import { inheritAutogroupNice } from "../../node/priority.js";
+import { createRequestLog } from "../../node/request-log.js";
 import { type RunningRouter, serveRouter } from "../../node/serve-router.js";
 import {
   AGENT_EVENT_VERSION,
@@ -132,7 +134,7 @@ class AgentRun {
     }
 
     let commit: string | undefined;
-    if (outcome.ran) {
+    if (outcome.ran && !this.spec.readOnly) {
       try {
         commit = await commitAll(this.spec.cwd, this.spec.commitMessage);
         const headAfter = await headOf(this.spec.cwd);
@@ -283,7 +285,16 @@ class AgentRun {
       ...config,
       server: { ...config.server, host: "127.0.0.1", port: 0, tokens: [token] },
     };
-    return { running: await serveRouter({ config: sessionConfig, logger }), config: sessionConfig };
+    const onRequest = createRequestLog({
+      home: this.spec.groveHome,
+      config: sessionConfig,
+      source: "task",
+      taskId: Number(this.spec.taskId),
+    });
+    return {
+      running: await serveRouter({ config: sessionConfig, logger, onRequest }),
+      config: sessionConfig,
+    };
   }
 
   private async start(
@@ -307,6 +318,8 @@ class AgentRun {
         child.once("error", (error) => resolve(error));
       });
       if (spawned) return { ok: false, message: `could not start ${launch.command}: ${spawned.message}` };
+      // Its own session: as much in the background as this wrapper (see node/priority.ts).
+      inheritAutogroupNice(child);
       // If this wrapper is killed outright, the daemon uses this to stop the agent it leaves behind.
       writeFileSync(this.files.agentPid, `${child.pid}\n`);
       if (this.aborted) signalGroup(child.pid!, "SIGTERM"); // A stop arrived while it was starting.

@@ -24,6 +24,8 @@ export const runnerSpecSchema = z
     /** Extra environment for the agent (PORT, GROVE_PORT_BASE, …). */
     env: z.record(z.string(), z.string()).optional(),
     commitMessage: z.string(),
+    /** Reviewers and explainers: the agent may read but not change files, and nothing is committed. */
+    readOnly: z.boolean().optional(),
     groveHome: z.string().min(1),
   })
   .loose();

@@ -43,6 +43,21 @@ const compatOverridesSchema = z
   .partial()
   .strict();
 
+/** Prices for the dashboard's cost estimate; a model without a price shows no cost. */
+export const priceSchema = z
+  .object({
+    input: z.number().min(0).describe("US dollars per million input tokens."),
+    output: z.number().min(0).describe("US dollars per million output tokens."),
+  })
+  .strict();
+
+const pricingSchema = z
+  .record(z.string(), priceSchema)
+  .optional()
+  .describe(
+    "US dollars per million tokens, by the model name sent upstream (`*`: any other model of this provider). Only for the dashboard's estimated cost; never guessed when missing.",
+  );
+
 const openAiChatProviderSchema = z
   .object({
     type: z.literal("openai-chat"),
@@ -56,6 +71,7 @@ const openAiChatProviderSchema = z
     modelCompat: z.record(z.string(), compatOverridesSchema).optional(),
     models: z.array(z.string()).optional().describe("Models listed by GET /v1/models."),
     headers: z.record(z.string(), secretString).optional(),
+    pricing: pricingSchema,
   })
   .strict();
 
@@ -70,6 +86,7 @@ const anthropicProviderSchema = z
       .describe("`anthropic-beta` values forwarded; all others are stripped. Default: none."),
     models: z.array(z.string()).optional(),
     headers: z.record(z.string(), secretString).optional(),
+    pricing: pricingSchema,
   })
   .strict();
 
@@ -82,6 +99,7 @@ const scriptProviderSchema = z
     compat: z.enum(compatProfileNames as [string, ...string[]]).optional(),
     compatOverrides: compatOverridesSchema.optional(),
     models: z.array(z.string()).optional(),
+    pricing: pricingSchema,
   })
   .strict();
 
@@ -106,6 +124,7 @@ const replayProviderSchema = z
     compat: z.enum(compatProfileNames as [string, ...string[]]).optional(),
     compatOverrides: compatOverridesSchema.optional(),
     models: z.array(z.string()).optional(),
+    pricing: pricingSchema,
   })
   .strict();
 
@@ -189,3 +208,4 @@ export type RouterConfigInput = z.input<typeof routerConfigSchema>;
 export type RouterConfig = z.output<typeof routerConfigSchema>;
 export type ProviderConfig = z.output<typeof providerSchema>;
 export type Route = z.output<typeof routeSchema>;
+export type Price = z.output<typeof priceSchema>;

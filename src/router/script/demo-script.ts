@@ -4,6 +4,7 @@
  * repository that `grove demo` creates: a fix, a feature and an explanation. Any other
  * request gets an honest "I am a scripted demo" answer.
  */
+import { demoPipelineReplies } from "./demo-pipeline-script.js";
 import type { ScriptReply } from "./script-schema.js";
 
 const DEMO_NOTE = `# Hello from grove
@@ -133,20 +134,20 @@ const NOTES = `# How greeting works
 - Nothing else calls \`greet\` yet; a missing name prints \`Hello, undefined!\`.
 `;
 
-const explain = task("explain", [
+// The explain lane is read-only: its final answer is the notes document grove keeps.
+const explain: ScriptReply[] = [
   {
     text: "I'll find where greeting happens.",
     toolCalls: [{ name: "grep", arguments: { pattern: "greet" } }],
   },
   { toolCalls: [{ name: "read", arguments: { path: "src/greet.js" } }] },
-  {
-    text: "Writing the explanation down for later.",
-    toolCalls: [{ name: "write", arguments: { path: "notes/greeting.md", content: NOTES } }],
-  },
-  {
-    text: 'greet(name) in src/greet.js returns "Hello, <name>!"; its only caller is the test. Details in notes/greeting.md.',
-  },
-]);
+  { text: NOTES },
+].map((reply, turn) => ({
+  ...reply,
+  when: { hasTool: "grep", lastUserContains: "(grove step: explain)", turn },
+  repeat: true,
+  chunkDelayMs: 15,
+}));
 
 const fallback: ScriptReply[] = [
   {
@@ -168,6 +169,7 @@ const fallback: ScriptReply[] = [
 ];
 
 export const demoReplies: ScriptReply[] = [
+  ...demoPipelineReplies,
   ...codex,
   ...claudeCode,
   ...fix,

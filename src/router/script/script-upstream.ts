@@ -5,7 +5,7 @@
  */
 import type { ChatChunk, ChatCompletion, ChatRequest, ChatToolCall } from "../../protocol/openai-chat.js";
 import { abortableSleep } from "../sleep.js";
-import { ScriptCursor } from "./match-reply.js";
+import { contentText, ScriptCursor } from "./match-reply.js";
 import type { Script, ScriptReply } from "./script-schema.js";
 
 const encoder = new TextEncoder();
@@ -26,7 +26,7 @@ export function createScriptUpstream(name: string, script: Script): ScriptUpstre
         reply.headers,
       );
     }
-    const context = { cwd: findCwd(request), model: request.model };
+    const context = { cwd: findCwd(request), model: request.model, lastUser: lastUserText(request) };
     if (!request.stream) return Response.json(completionFor(reply, request.model, context));
     return new Response(chunkStream(chunksFor(reply, request.model, context), reply, signal), {
       headers: { "content-type": "text/event-stream" },
@@ -37,11 +37,42 @@ export function createScriptUpstream(name: string, script: Script): ScriptUpstre
 interface TemplateContext {
   cwd: string;
   model: string;
+  lastUser: string;
 }
 
-/** `{{cwd}}` lets one script write absolute paths wherever the client runs. */
+/**
+ * `{{cwd}}` lets one script write absolute paths wherever the client runs; `{{user:REGEX}}`
+ * echoes the first group (or the match) of REGEX in the newest user message, e.g. a file path
+ * the prompt names. A pattern that does not match is left as it is, so the miss stays visible.
+ */
 function fill(text: string, context: TemplateContext): string {
-  return text.replaceAll("{{cwd}}", context.cwd).replaceAll("{{model}}", context.model);
+  return text.replace(
+    /\{\{(cwd|model|user:((?:(?!\}\}).)+))\}\}/g,
+    (whole, key: string, pattern?: string) => {
+      if (key === "cwd") return context.cwd;
+      if (key === "model") return context.model;
+      try {
+        const match = new RegExp(pattern!).exec(context.lastUser);
+        return match ? (match[1] ?? match[0]) : whole;
+      } catch {
+        return whole; // Not a valid regular expression: left visible, like a miss.
+      }
+    },
+  );
+}
+
+/** Fills every string inside a tool call's arguments (before they are serialized). */
+function fillValue(value: unknown, context: TemplateContext): unknown {
+  if (typeof value === "string") return fill(value, context);
+  if (Array.isArray(value)) return value.map((item) => fillValue(item, context));
+  if (value && typeof value === "object")
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, fillValue(item, context)]));
+  return value;
+}
+
+function lastUserText(request: ChatRequest): string {
+  const message = request.messages.findLast((candidate) => candidate.role === "user");
+  return message ? contentText(message) : "";
 }
 
 function findCwd(request: ChatRequest): string {
@@ -59,10 +90,10 @@ function toolCalls(reply: ScriptReply, context: TemplateContext): ChatToolCall[]
     type: "function",
     function: {
       name: call.name,
-      arguments: fill(
-        typeof call.arguments === "string" ? call.arguments : JSON.stringify(call.arguments),
-        context,
-      ),
+      arguments:
+        typeof call.arguments === "string"
+          ? fill(call.arguments, context)
+          : JSON.stringify(fillValue(call.arguments, context)),
     },
   }));
 }

@@ -1,7 +1,8 @@
 /** Review comments: the one being written for a picked diff line, and those already added. */
 import { useState } from "react";
 import type { DiffLineRef } from "../lib/diff-lines";
-import { commentLocation, type ReviewComment, sortComments } from "../lib/send-back";
+import { commentLocation, pendingComments, sortComments } from "../lib/send-back";
+import type { ReviewComment } from "../types";
 
 export function CommentComposer(props: {
   line: DiffLineRef;
@@ -50,30 +51,72 @@ export function CommentComposer(props: {
   );
 }
 
-export function CommentList(props: { comments: readonly ReviewComment[]; onRemove: (id: string) => void }) {
-  if (props.comments.length === 0)
-    return (
-      <p className="muted" data-testid="comment-list-empty">
-        Click a line in the diff to comment on it.
-      </p>
-    );
+export function CommentList(props: {
+  comments: readonly ReviewComment[];
+  onRemove?: ((comment: ReviewComment) => void) | undefined;
+}) {
+  const pending = pendingComments(props.comments);
+  const sent = sortComments(props.comments.filter((comment) => comment.sentAt !== null));
   return (
-    <ul className="comments" data-testid="comment-list">
-      {sortComments(props.comments).map((comment) => (
-        <li key={comment.id} data-testid="comment-item" data-file={comment.file} data-line={comment.line}>
-          <div className="comment-location">{commentLocation(comment)}</div>
-          <div>{comment.text}</div>
-          <button
-            type="button"
-            className="link"
-            onClick={() => props.onRemove(comment.id)}
-            data-testid="comment-remove"
-            aria-label={`Remove the comment on ${commentLocation(comment)}`}
-          >
-            remove
-          </button>
-        </li>
-      ))}
-    </ul>
+    <>
+      {pending.length === 0 ? (
+        <p className="muted" data-testid="comment-list-empty">
+          {props.onRemove ? "Click a line in the diff to comment on it." : "No pending comments."}
+        </p>
+      ) : (
+        <ul className="comments" data-testid="comment-list">
+          {pending.map((comment) => (
+            <CommentItem key={comment.id} comment={comment} onRemove={props.onRemove} />
+          ))}
+        </ul>
+      )}
+      {sent.length > 0 && (
+        <details className="sent-comments" data-testid="comment-sent">
+          <summary>{sent.length} sent back earlier</summary>
+          <ul className="comments">
+            {sent.map((comment) => (
+              <CommentItem key={comment.id} comment={comment} />
+            ))}
+          </ul>
+        </details>
+      )}
+    </>
+  );
+}
+
+function CommentItem({
+  comment,
+  onRemove,
+}: {
+  comment: ReviewComment;
+  onRemove?: ((comment: ReviewComment) => void) | undefined;
+}) {
+  return (
+    <li
+      data-testid="comment-item"
+      data-file={comment.file}
+      data-line={comment.line}
+      data-sent={comment.sentAt !== null}
+    >
+      <div className="comment-location">
+        {commentLocation(comment)}
+        {comment.sentAt && (
+          <span className="muted"> · sent {comment.sentAt.slice(0, 16).replace("T", " ")}</span>
+        )}
+      </div>
+      {comment.code.trim() && <pre className="quote">{comment.code}</pre>}
+      <div>{comment.text}</div>
+      {onRemove && comment.sentAt === null && (
+        <button
+          type="button"
+          className="link"
+          onClick={() => onRemove(comment)}
+          data-testid="comment-remove"
+          aria-label={`Remove the comment on ${commentLocation(comment)}`}
+        >
+          remove
+        </button>
+      )}
+    </li>
   );
 }

@@ -1,3 +1,4 @@
+import { useInbox } from "../inbox-store";
 import { reviewQueue } from "../lib/board";
 import type { Route } from "../router";
 import { useLive } from "../store";
@@ -7,6 +8,7 @@ const STATUS_TEXT = { connecting: "connecting…", live: "live", reconnecting: "
 
 export function NavBar({ route }: { route: Route }) {
   const { tasks, status } = useLive();
+  const inbox = useInbox().items.length;
   const ready = reviewQueue(tasks.values()).length;
   const waiting = [...tasks.values()].filter((task) => task.state === "waiting-for-input").length;
   const current = (name: Route["name"]) => (route.name === name ? "nav-link active" : "nav-link");
@@ -27,8 +29,24 @@ export function NavBar({ route }: { route: Route }) {
             </span>
           )}
         </Link>
+        <Link
+          to="/inbox"
+          className={current("inbox")}
+          data-testid="nav-inbox"
+          title="Questions and gates waiting for you"
+        >
+          Inbox
+          {inbox > 0 && (
+            <span className="count" data-testid="nav-inbox-count">
+              {inbox}
+            </span>
+          )}
+        </Link>
         <Link to="/new" className={current("new")} data-testid="nav-new-task">
           New task
+        </Link>
+        <Link to="/router" className={current("router")} data-testid="nav-router">
+          Router
         </Link>
       </nav>
       {waiting > 0 && (

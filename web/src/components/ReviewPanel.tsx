@@ -1,25 +1,22 @@
 /** One task under review: its prompt, the agent's summary, the test result, comments, and the diff. */
 import { useEffect, useMemo, useState } from "react";
 import { api } from "../api";
+import { useComments } from "../comments-store";
 import type { DiffLineRef } from "../lib/diff-lines";
-import type { ReviewComment } from "../lib/send-back";
+import { pendingComments } from "../lib/send-back";
 import { latestLanding } from "../lib/transcript";
 import type { ReviewInfo, Task } from "../types";
 import { useTaskEvents } from "../use-task-events";
-import { CommentComposer, CommentList } from "./Comments";
 import { DiffPanel } from "./DiffPanel";
 import { LandStatus } from "./LandStatus";
 import { Link } from "./Link";
+import { ReviewComments } from "./ReviewComments";
 import { StateBadge } from "./StateBadge";
 
-export function ReviewPanel(props: {
-  task: Task;
-  comments: ReviewComment[];
-  onComments: (comments: ReviewComment[]) => void;
-  note: string;
-  onNote: (note: string) => void;
-}) {
-  const { task, comments, onComments } = props;
+export function ReviewPanel(props: { task: Task; note: string; onNote: (note: string) => void }) {
+  const { task } = props;
+  const { comments } = useComments(task.id);
+  const pending = useMemo(() => pendingComments(comments), [comments]);
   const { events } = useTaskEvents(task.id);
   const landing = useMemo(() => latestLanding(events), [events]);
   const [review, setReview] = useState<ReviewInfo | undefined>();
@@ -71,20 +68,7 @@ export function ReviewPanel(props: {
             )}
           </div>
           <h3>Comments</h3>
-          {draft && (
-            <CommentComposer
-              line={draft}
-              onCancel={() => setDraft(undefined)}
-              onAdd={(text) => {
-                onComments([...comments, { ...draft, id: `${Date.now()}-${comments.length}`, text }]);
-                setDraft(undefined);
-              }}
-            />
-          )}
-          <CommentList
-            comments={comments}
-            onRemove={(id) => onComments(comments.filter((c) => c.id !== id))}
-          />
+          <ReviewComments taskId={task.id} draft={draft} onDraftDone={() => setDraft(undefined)} />
           <textarea
             className="note"
             rows={3}
@@ -96,7 +80,7 @@ export function ReviewPanel(props: {
           />
         </div>
         <div className="review-diff">
-          <DiffPanel task={task} onLine={setDraft} commented={comments} />
+          <DiffPanel task={task} onLine={setDraft} commented={pending} />
         </div>
       </div>
     </div>

@@ -1,13 +1,14 @@
 /**
  * The review queue: one task at a time, the one ready longest first. Comments on diff lines are
- * collected per task and sent back as one follow-up; or the task lands, or is discarded.
+ * kept by the daemon per task and sent back as one follow-up; or the task lands, or is discarded.
  * Keys: n/j next, p/k previous, l land, s send back, d discard.
  */
 import { useEffect, useMemo, useRef, useState } from "react";
 import { api, errorMessage } from "../api";
+import { commentsStore } from "../comments-store";
 import { reviewQueue } from "../lib/board";
 import { currentReview, stepReview } from "../lib/review";
-import { formatSendBack, type ReviewComment } from "../lib/send-back";
+import { pendingComments } from "../lib/send-back";
 import { REVIEW_SHORTCUTS, type ReviewAction, reviewAction } from "../lib/shortcuts";
 import { liveStore, useLive } from "../store";
 import type { Task } from "../types";
@@ -20,7 +21,6 @@ export function ReviewQueue() {
   const queue = useMemo(() => reviewQueue(tasks.values()), [tasks]);
   const [chosen, setChosen] = useState<number | undefined>();
   const current = currentReview(queue, chosen, tasks);
-  const [comments, setComments] = useState<ReadonlyMap<number, ReviewComment[]>>(new Map());
   const [notes, setNotes] = useState<ReadonlyMap<number, string>>(new Map());
   const [busy, setBusy] = useState<string | undefined>();
   const [message, setMessage] = useState<{ text: string; error?: boolean } | undefined>();
@@ -33,8 +33,10 @@ export function ReviewQueue() {
     try {
       liveStore.setTask(await action());
       if (done) setMessage({ text: done });
+      return true;
     } catch (error) {
       setMessage({ text: errorMessage(error), error: true });
+      return false;
     } finally {
       setBusy(undefined);
     }
@@ -52,16 +54,18 @@ export function ReviewQueue() {
       void act("land", current, () => api.land(current.id));
     if (action === "discard") setConfirming(true);
     if (action === "send-back") {
-      const text = formatSendBack(comments.get(current.id) ?? [], notes.get(current.id) ?? "");
-      if (!text) return setMessage({ text: "Add a comment on a line (or a note) first.", error: true });
+      const note = notes.get(current.id) ?? "";
+      const pending = pendingComments(commentsStore.get(current.id) ?? []);
+      if (pending.length === 0 && !note.trim())
+        return setMessage({ text: "Add a comment on a line (or a note) first.", error: true });
       void act(
         "send-back",
         current,
-        () => api.reply(current.id, text),
+        () => api.sendBack(current.id, note),
         "Sent back: the agent is working on it.",
-      ).then(() => {
-        setComments((all) => new Map(all).set(current.id, []));
-        setNotes((all) => new Map(all).set(current.id, ""));
+      ).then((sent) => {
+        if (sent) setNotes((all) => new Map(all).set(current.id, ""));
+        commentsStore.load(current.id, true);
       });
     }
   };
@@ -123,8 +127,6 @@ export function ReviewQueue() {
       <ReviewPanel
         key={current.id}
         task={current}
-        comments={comments.get(current.id) ?? []}
-        onComments={(next) => setComments((all) => new Map(all).set(current.id, next))}
         note={notes.get(current.id) ?? ""}
         onNote={(next) => setNotes((all) => new Map(all).set(current.id, next))}
       />

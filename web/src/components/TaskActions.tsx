@@ -6,7 +6,8 @@ import { liveStore } from "../store";
 import type { Task } from "../types";
 import { ConfirmDialog } from "./ConfirmDialog";
 
-export function TaskActions({ task }: { task: Task }) {
+/** `canReply` is false while the task waits on a pipeline gate (answered from the inbox instead). */
+export function TaskActions({ task, canReply = true }: { task: Task; canReply?: boolean }) {
   const allowed = allowedActions(task.state);
   const [reply, setReply] = useState("");
   const [busy, setBusy] = useState<string | undefined>();
@@ -39,7 +40,7 @@ export function TaskActions({ task }: { task: Task }) {
 
   return (
     <div className="actions" data-testid="task-actions">
-      {allowed.reply && (
+      {allowed.reply && canReply && (
         <form
           className="reply"
           onSubmit={(event) => {

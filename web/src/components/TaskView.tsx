@@ -1,27 +1,41 @@
-/** One task: header, actions, and tabs for the live transcript, the diff, and setup and tests. */
+/**
+ * One task: header, actions, and tabs for the live transcript, its pipeline (feature and
+ * maintenance lanes), the diff (with review comments), its documents rendered as Markdown, and
+ * setup and tests.
+ */
+import { useInbox } from "../inbox-store";
 import { elapsedMs, formatDuration, formatTokens } from "../lib/format";
+import { gateLabel } from "../lib/pipeline";
 import { navigate } from "../router";
 import { useLive } from "../store";
 import { useNow } from "../use-now";
 import { useTaskEvents } from "../use-task-events";
-import { DiffPanel } from "./DiffPanel";
+import { DocumentsPanel } from "./DocumentsPanel";
 import { Link } from "./Link";
+import { PipelinePanel } from "./PipelinePanel";
 import { SetupOutput } from "./SetupOutput";
 import { StateBadge } from "./StateBadge";
 import { TaskActions } from "./TaskActions";
+import { TaskDiffTab } from "./TaskDiffTab";
 import { Transcript } from "./Transcript";
 
 const TABS = [
   { id: "transcript", label: "Transcript" },
+  { id: "pipeline", label: "Pipeline" },
   { id: "diff", label: "Diff" },
+  { id: "docs", label: "Docs" },
   { id: "setup", label: "Setup & tests" },
 ] as const;
+
+/** The lanes that run a pipeline (the others are one agent run). */
+const PIPELINED = new Set(["feature", "maintenance"]);
 
 export function TaskView({ taskId, tab }: { taskId: number; tab: string }) {
   const { tasks, loaded } = useLive();
   const task = tasks.get(taskId);
   const { events, items, status } = useTaskEvents(taskId);
   const now = useNow(1000);
+  const waiting = useInbox().items.filter((item) => item.taskId === taskId);
 
   if (!task)
     return (
@@ -29,6 +43,11 @@ export function TaskView({ taskId, tab }: { taskId: number; tab: string }) {
         {loaded ? `No task #${taskId}.` : "Loading…"} <Link to="/">Back to the Board</Link>
       </p>
     );
+  const tabs = TABS.filter(
+    (item) => item.id !== "pipeline" || PIPELINED.has(task.kind) || tab === "pipeline",
+  );
+  // A pipeline's gate or question is answered from the inbox; a reply would be refused.
+  const gated = waiting.some((item) => item.stage !== "agent");
   return (
     <section className="task-view" data-testid="task-view" data-task-id={task.id} data-state={task.state}>
       <div className="task-header">
@@ -50,6 +69,12 @@ export function TaskView({ taskId, tab }: { taskId: number; tab: string }) {
           <dd data-testid="task-tokens">
             {formatTokens(task.inputTokens)} in · {formatTokens(task.outputTokens)} out
           </dd>
+          <dt>router</dt>
+          <dd>
+            <Link to={`/router?task=${task.id}`} data-testid="task-router-link">
+              requests, latency, cost
+            </Link>
+          </dd>
           <dt>kind</dt>
           <dd>
             {task.kind}
@@ -61,10 +86,18 @@ export function TaskView({ taskId, tab }: { taskId: number; tab: string }) {
             {task.error}
           </p>
         )}
-        <TaskActions task={task} />
+        {waiting.length > 0 && tab !== "pipeline" && (
+          <p className="notice" data-testid="task-inbox-notice">
+            Waiting for you: {gateLabel(waiting[0]!.stage)}.{" "}
+            <Link to={PIPELINED.has(task.kind) ? `/tasks/${task.id}?tab=pipeline` : "/inbox"}>
+              {PIPELINED.has(task.kind) ? "Answer it in the Pipeline tab" : "Answer it in the Inbox"}
+            </Link>
+          </p>
+        )}
+        <TaskActions task={task} canReply={!gated} />
       </div>
       <div className="tabs" role="tablist">
-        {TABS.map((item) => (
+        {tabs.map((item) => (
           <button
             type="button"
             role="tab"
@@ -82,8 +115,12 @@ export function TaskView({ taskId, tab }: { taskId: number; tab: string }) {
         </span>
       </div>
       <div className="tab-body">
-        {tab === "diff" ? (
-          <DiffPanel task={task} />
+        {tab === "pipeline" ? (
+          <PipelinePanel task={task} events={events} />
+        ) : tab === "diff" ? (
+          <TaskDiffTab task={task} />
+        ) : tab === "docs" ? (
+          <DocumentsPanel task={task} />
         ) : tab === "setup" ? (
           <SetupOutput events={events} />
         ) : (

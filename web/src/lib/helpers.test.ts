@@ -98,6 +98,9 @@ describe("actions, review queue, shortcuts, routes and reconnects", () => {
     expect(parseRoute("/tasks/12")).toEqual({ name: "task", id: 12, tab: "transcript" });
     expect(parseRoute("/review")).toEqual({ name: "review" });
     expect(parseRoute("/new")).toEqual({ name: "new" });
+    expect(parseRoute("/router")).toEqual({ name: "router", taskId: undefined });
+    expect(parseRoute("/router", "?task=4")).toEqual({ name: "router", taskId: 4 });
+    expect(parseRoute("/router", "?task=x")).toEqual({ name: "router", taskId: undefined });
     expect(parseRoute("/nope")).toEqual({ name: "not-found" });
   });
 

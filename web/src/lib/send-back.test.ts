@@ -1,44 +1,47 @@
 import { describe, expect, it } from "vitest";
-import { formatSendBack, type ReviewComment } from "./send-back";
+import type { ReviewComment } from "../types";
+import { commentLocation, pendingComments, sortComments } from "./send-back";
 
 const comment = (
+  id: number,
   file: string,
   line: number,
-  text: string,
   extra: Partial<ReviewComment> = {},
 ): ReviewComment => ({
-  id: `${file}:${line}`,
+  id,
+  taskId: 1,
   file,
   line,
   side: "new",
   code: "",
-  text,
+  text: `comment ${id}`,
+  createdAt: "2026-01-01T00:00:00.000Z",
+  sentAt: null,
   ...extra,
 });
 
-describe("the send-back message", () => {
-  it("quotes each comment's file, line and code, sorted by file and line, after the general note", () => {
-    const message = formatSendBack(
-      [
-        comment("src/z.js", 3, "Rename this."),
-        comment("src/greet.js", 12, "Handle the empty string too.", { code: '  return "Hello, " + name;  ' }),
-        comment("src/greet.js", 2, "This import is unused.", { side: "old", code: "import x from 'y';" }),
-      ],
-      "  Nearly there.  ",
-    );
-    expect(message).toBe(
-      [
-        "Nearly there.",
-        "Review comments (3) on your changes; please address each one:",
-        "src/greet.js:2 (removed line)\n> import x from 'y';\nThis import is unused.",
-        'src/greet.js:12\n>   return "Hello, " + name;\nHandle the empty string too.',
-        "src/z.js:3\nRename this.",
-      ].join("\n\n"),
-    );
+describe("review comments on the page", () => {
+  it("sorts by file, then line, then side", () => {
+    const sorted = sortComments([
+      comment(1, "src/z.js", 3),
+      comment(2, "src/greet.js", 12),
+      comment(3, "src/greet.js", 2, { side: "old" }),
+      comment(4, "src/greet.js", 2),
+    ]);
+    expect(sorted.map((c) => c.id)).toEqual([4, 3, 2, 1]);
   });
 
-  it("is empty with nothing to say, and just the note without comments", () => {
-    expect(formatSendBack([], "  ")).toBe("");
-    expect(formatSendBack([], "Please add tests.")).toBe("Please add tests.");
+  it("locates a comment as file:line, saying when the line was removed", () => {
+    expect(commentLocation(comment(1, "a.ts", 7))).toBe("a.ts:7");
+    expect(commentLocation(comment(1, "a.ts", 7, { side: "old" }))).toBe("a.ts:7 (removed line)");
+  });
+
+  it("keeps only the comments not sent back yet", () => {
+    const pending = pendingComments([
+      comment(1, "b.ts", 1, { sentAt: "2026-01-02T00:00:00.000Z" }),
+      comment(2, "b.ts", 2),
+      comment(3, "a.ts", 9),
+    ]);
+    expect(pending.map((c) => c.id)).toEqual([3, 2]);
   });
 });

@@ -1,10 +1,11 @@
 /**
  * A task's event log as transcript items: the prompt, assistant text (streamed deltas until the
  * full message arrives), thinking, tool calls with their results, questions, errors, replies,
- * state changes, setup output and landing. Built incrementally, so a live log of 10,000 events
- * costs one pass.
+ * state changes, pipeline steps and verdicts, setup output and landing. Built incrementally, so
+ * a live log of 10,000 events costs one pass.
  */
 import type { StoredEvent } from "../types";
+import { pipelineNote } from "./pipeline";
 
 interface Base {
   key: string;
@@ -77,7 +78,7 @@ export class TranscriptBuilder {
         return push({
           ...base,
           kind: "run",
-          text: `run ${num(body.run)} started${body.resumed ? " (follow-up)" : ""}: ${str(body.agent)}${body.model ? `/${str(body.model)}` : ""}`,
+          text: `run ${num(body.run)} started${body.resumed ? " (follow-up)" : ""}: ${body.role ? `${str(body.role)} · ` : ""}${str(body.agent)}${body.model ? `/${str(body.model)}` : ""}${body.readOnly ? " (read-only)" : ""}`,
         });
       case "text_delta": {
         const live = this.liveIndex === undefined ? undefined : items[this.liveIndex];
@@ -185,8 +186,10 @@ export class TranscriptBuilder {
         return push({ ...base, kind: "note", text: `grove re-attached to the agent (pid ${str(body.pid)})` });
       case "archived":
         return push({ ...base, kind: "note", text: `branch tip kept at ${str(body.ref)}` });
-      default:
-        return false;
+      default: {
+        const note = pipelineNote(event);
+        return note === undefined ? false : push({ ...base, kind: "note", text: note });
+      }
     }
   }
 }
