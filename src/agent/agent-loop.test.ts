@@ -225,9 +225,10 @@ function toolResults(message: MessageParam | undefined) {
 }
 
 /** A custom tool that logs when it starts and ends and answers after `ms`. */
-function timedTool(name: string, ms: number, log: string[]): AgentTool {
+function timedTool(name: string, ms: number, log: string[], readOnly = true): AgentTool {
   return {
     definition: { name, description: `waits ${ms} ms`, inputSchema: { type: "object", properties: {} } },
+    readOnly,
     async run() {
       log.push(`start ${name}`);
       await sleep(ms);
@@ -451,6 +452,31 @@ describe("runAgentLoop: tools", () => {
     ]);
     const slow = ofType(events, "tool_call_finished").find((event) => event.id === "c1");
     expect(slow?.duration_ms).toBeGreaterThanOrEqual(100);
+  });
+
+  it("runs a turn with a tool that changes things one call at a time, in call order", async () => {
+    const log: string[] = [];
+    const tools = [timedTool("slow", 60, log, false), timedTool("fast", 5, log)];
+    const model = scriptedModel([{ blocks: [call("c1", "slow", {}), call("c2", "fast", {})] }, say("done")]);
+    const { outcome } = await run(model.stream, { tools });
+    expect(outcome.status).toBe("success");
+    expect(log).toEqual(["start slow", "end slow", "start fast", "end fast"]);
+  });
+
+  it("applies two edits of one file made in the same turn", async () => {
+    await writeFile(join(cwd, "two.txt"), "alpha\nbeta\n");
+    const model = scriptedModel([
+      {
+        blocks: [
+          call("e1", "edit", { path: "two.txt", old_string: "alpha", new_string: "ALPHA" }),
+          call("e2", "edit", { path: "two.txt", old_string: "beta", new_string: "BETA" }),
+        ],
+      },
+      say("both edited"),
+    ]);
+    const { outcome } = await run(model.stream);
+    expect(outcome.status).toBe("success");
+    expect(await readFile(join(cwd, "two.txt"), "utf8")).toBe("ALPHA\nBETA\n");
   });
 
   it("answers an unknown tool with an error result and carries on", async () => {

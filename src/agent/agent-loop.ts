@@ -115,7 +115,12 @@ export async function runAgentLoop(options: AgentLoopOptions): Promise<AgentOutc
           return finish("error", "the model hit its output limit without finishing");
         return finish("success", lastText || "finished without a summary");
       }
-      const results = await Promise.all(calls.map((call) => runTool(call, toolsByName, options, signal)));
+      // Reads run side by side; a turn that changes files or runs commands goes one call at a
+      // time, in order, or two edits of one file would each write over the other.
+      const parallel = calls.every((call) => toolsByName.get(call.name)?.readOnly === true);
+      const results = parallel
+        ? await Promise.all(calls.map((call) => runTool(call, toolsByName, options, signal)))
+        : await runInOrder(calls, (call) => runTool(call, toolsByName, options, signal));
       messages.push({ role: "user", content: results });
     }
   } catch (error) {
@@ -126,6 +131,12 @@ export async function runAgentLoop(options: AgentLoopOptions): Promise<AgentOutc
   } finally {
     clearTimeout(timer);
   }
+}
+
+async function runInOrder<T, R>(items: T[], run: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = [];
+  for (const item of items) results.push(await run(item));
+  return results;
 }
 
 async function runTool(

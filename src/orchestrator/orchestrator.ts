@@ -10,7 +10,7 @@ import { KeyedQueue } from "../node/keyed-queue.js";
 import { parseAgentEvent } from "../protocol/agent-events.js";
 import { slugify, uniqueBranchName } from "./git/branch-name.js";
 import { currentBranch, findRepoRoot } from "./git/repo.js";
-import { type InboxItem, InboxStore } from "./inbox-store.js";
+import { InboxStore } from "./inbox-store.js";
 import { Pipelines } from "./pipeline/pipeline.js";
 import type { PipelineHost, RunRequest } from "./pipeline/pipeline-host.js";
 import { initialState, PipelineStore } from "./pipeline/pipeline-state.js";
@@ -42,8 +42,6 @@ export interface NewTaskInput {
   /** Feature lane: the architect decides instead of asking, and the spec needs no approval. */
   auto?: boolean;
 }
-
-export type InboxAction = "answer" | "approve" | "revise";
 
 /** One agent run: a pipeline's RunRequest, or just a prompt in the task's own agent. */
 export type RunInput = Partial<RunRequest> & { prompt: string };
@@ -448,41 +446,6 @@ export class Orchestrator implements PipelineHost {
       ref,
       "You were interrupted. Continue the task where you left off, then summarise what you did.",
     );
-  }
-
-  /** `grove answer`, `grove approve`, `grove revise`: resolves an inbox item and moves its task on. */
-  async resolveInbox(itemId: number, action: InboxAction, text = ""): Promise<InboxItem> {
-    const item = this.inbox.get(itemId);
-    if (!item) throw new TaskError(`no inbox item ${itemId} (see grove inbox)`, 404);
-    if (item.resolvedAt) throw new TaskError(`inbox item ${itemId} was already ${item.resolution}`, 409);
-    if (action === "answer" && item.kind !== "question")
-      throw new TaskError(
-        `item ${itemId} is a gate: grove approve ${itemId}, or grove revise ${itemId} "…"`,
-        409,
-      );
-    if (action !== "answer" && item.kind !== "gate")
-      throw new TaskError(`item ${itemId} is a question: grove answer ${itemId} "…"`, 409);
-    if (action !== "approve" && text.trim() === "")
-      throw new TaskError(action === "answer" ? "the answer is empty" : "the revision is empty");
-    const task = this.task(String(item.taskId));
-    const resolution = action === "answer" ? "answered" : action === "approve" ? "approved" : "revised";
-    const resolved = this.inbox.resolve(itemId, resolution, action === "approve" ? null : text);
-    if (!resolved) throw new TaskError(`inbox item ${itemId} was already resolved`, 409);
-    this.log(task.id, "inbox_resolved", { item: itemId, resolution, response: resolved.response });
-    if (item.stage === "agent") await this.reply(String(task.id), text);
-    else await this.pipelines.onResolved(task, resolved);
-    return resolved;
-  }
-
-  /** `grove triage`: an agent weighs an external review of a finished task. */
-  async triage(ref: string, review: string): Promise<Task> {
-    const task = this.task(ref);
-    if (!["done", "conflict", "failed", "archived"].includes(task.state) || task.runs === 0)
-      throw new TaskError(`task ${task.id} is ${task.state}; triage needs a finished task`, 409);
-    if (review.trim() === "") throw new TaskError("the review is empty");
-    this.log(task.id, "triage_started", { review });
-    await this.pipelines.triage(task, review);
-    return this.store.get(task.id)!;
   }
 
   stop(ref: string): Task {

@@ -20,7 +20,7 @@ import {
 } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { lowerPriority } from "../node/priority.js";
+import { backgroundNice, lowerPriority } from "../node/priority.js";
 import { type RunExit, type RunnerSpec, runFiles, writeRunnerSpec } from "./runner/spec.js";
 
 export type { RunExit };
@@ -63,7 +63,7 @@ export class Supervisor {
     });
     closeSync(log);
     // Agents are background work: creating the next tasks' worktrees comes first.
-    lowerPriority(child);
+    lowerPriority(child, backgroundNice(env));
     child.unref();
     const pid = child.pid ?? -1;
     // While this daemon lives it hears the exit directly; after a restart, follow() covers it.

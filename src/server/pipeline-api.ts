@@ -4,8 +4,9 @@
  */
 import type { Hono } from "hono";
 import { z } from "zod";
+import { type InboxAction, resolveInbox, triageTask } from "../orchestrator/inbox-actions.js";
 import type { InboxItem } from "../orchestrator/inbox-store.js";
-import { type InboxAction, type Orchestrator, TaskError } from "../orchestrator/orchestrator.js";
+import { type Orchestrator, TaskError } from "../orchestrator/orchestrator.js";
 import { loadRepoConfig, repoConfigSchema } from "../orchestrator/repo-config.js";
 import { formatZodIssues } from "../router/config/resolve-config.js";
 import { roleCosts } from "./role-costs.js";
@@ -42,7 +43,7 @@ export function registerPipelineApi(app: Hono, orchestrator: Orchestrator, home?
   const resolve = (action: InboxAction) =>
     app.post(`/api/inbox/:id/${action}`, async (c) => {
       const text = action === "approve" ? "" : (await parse(textBody, c.req.raw)).text;
-      const item = await orchestrator.resolveInbox(itemId(c.req.param("id")), action, text);
+      const item = await resolveInbox(orchestrator, itemId(c.req.param("id")), action, text);
       return c.json(withTask(orchestrator, item));
     });
   resolve("answer");
@@ -65,6 +66,6 @@ export function registerPipelineApi(app: Hono, orchestrator: Orchestrator, home?
   });
   app.post("/api/tasks/:ref/triage", async (c) => {
     const { review } = await parse(triageBody, c.req.raw);
-    return c.json(await orchestrator.triage(c.req.param("ref"), review));
+    return c.json(await triageTask(orchestrator, c.req.param("ref"), review));
   });
 }

@@ -180,7 +180,13 @@ describe("review comments, kept by the daemon", () => {
 describe("the task's documents and router requests", () => {
   it("lists the Markdown its branch wrote, with its content", async () => {
     const documents = await api<TaskDocument[]>(sandbox, "GET", `/api/tasks/${task.id}/documents`);
-    expect(documents).toEqual([{ path: "notes/plan.md", source: "branch", content: PLAN, truncated: false }]);
+    expect(documents.filter((document) => document.source === "branch")).toEqual([
+      { path: "notes/plan.md", source: "branch", content: PLAN, truncated: false },
+    ]);
+    // The maintenance lane's own record: the implementer's report and the architect's review.
+    expect(
+      documents.filter((document) => document.source === "task").map((document) => document.path),
+    ).toEqual(["pipeline/chunk-1-report-1.md", "pipeline/chunk-1-review-1.md"]);
   });
 
   it("shows the requests the task's agent made through its in-process router", async () => {

@@ -6,12 +6,14 @@ export interface ToolSpec<Schema extends z.ZodType> {
   name: string;
   description: string;
   schema: Schema;
+  readOnly?: boolean;
   run(input: z.output<Schema>, context: ToolContext): Promise<ToolResult>;
 }
 
 export function defineTool<Schema extends z.ZodType>(spec: ToolSpec<Schema>): AgentTool {
   return {
     definition: { name: spec.name, description: spec.description, inputSchema: jsonSchemaOf(spec.schema) },
+    ...(spec.readOnly ? { readOnly: true } : {}),
     async run(input, context) {
       if (context.signal.aborted) return fail(`${spec.name} was aborted before it started.`);
       const parsed = spec.schema.safeParse(input);

@@ -23,6 +23,7 @@ const schema = z.strictObject({
 export function createGlobTool(options: ToolOptions): AgentTool {
   return defineTool({
     name: "glob",
+    readOnly: true,
     description:
       "Find files by glob pattern (`*` within a directory, `**` across directories, `{a,b}`, `[abc]`), " +
       "matched against paths relative to path. Files ignored by .gitignore and `.git` are skipped. " +

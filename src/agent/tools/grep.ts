@@ -35,6 +35,7 @@ const schema = z.strictObject({
 export function createGrepTool(options: ToolOptions): AgentTool {
   return defineTool({
     name: "grep",
+    readOnly: true,
     description:
       "Search file contents with a regular expression (JavaScript syntax), line by line. Returns " +
       "`file:line:text` for each matching line, files relative to the working directory in sorted order, " +

@@ -21,6 +21,7 @@ const schema = z.strictObject({
 export function createListTool(options: ToolOptions): AgentTool {
   return defineTool({
     name: "list",
+    readOnly: true,
     description:
       "List the entries of a directory (not recursive), sorted by name. Directories end with `/`; " +
       "symbolic links are shown as `name -> target`. `.git` is skipped. Use glob to find files by pattern.",

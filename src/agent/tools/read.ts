@@ -24,6 +24,7 @@ const schema = z.strictObject({
 export function createReadTool(options: ToolOptions): AgentTool {
   return defineTool({
     name: "read",
+    readOnly: true,
     description:
       "Read a text file. Lines are returned prefixed with their line numbers (as `cat -n` prints them: " +
       "number, tab, text); the prefix is not part of the file. Reads up to " +

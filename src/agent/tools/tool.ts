@@ -14,6 +14,8 @@ export interface ToolContext {
 }
 export interface AgentTool {
   definition: ToolDefinition;
+  /** Changes nothing, so it may run beside other calls of the same turn. */
+  readOnly?: boolean;
   run(input: unknown, context: ToolContext): Promise<ToolResult>;
 }
 export interface ToolOptions {

@@ -69,11 +69,14 @@ export default defineCommand({
         ? { baseUrl, apiKey: args["api-key"] ?? process.env.ANTHROPIC_API_KEY }
         : routerConnection(model),
     );
+    // Recomputed on every run: a session resumed with other tools (read-only, then not) must be told so.
+    const system = (await loadSystemPrompt(cwd)) + (args["read-only"] ? READ_ONLY_NOTE : "");
+    if (previous) previous.system = system;
     const session: AgentSession = previous ?? {
       id: SessionStore.newId(),
       model,
       cwd,
-      system: (await loadSystemPrompt(cwd)) + (args["read-only"] ? READ_ONLY_NOTE : ""),
+      system,
       messages: [],
       usage: emptyUsage(),
       turns: 0,

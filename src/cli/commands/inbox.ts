@@ -27,7 +27,8 @@ export function formatInbox(items: ListedItem[]): string {
   return `${items
     .map((item) => {
       const task = item.task ? `task ${item.task.id} ${item.task.branch}` : `task ${item.taskId}`;
-      const header = `#${item.id}  ${item.kind} · ${item.stage} · ${task} · ${item.createdAt.slice(0, 16).replace("T", " ")}`;
+      const what = item.stage === item.kind ? item.kind : `${item.kind} · ${item.stage}`;
+      const header = `#${item.id}  ${what} · ${task} · ${item.createdAt.slice(0, 16).replace("T", " ")}`;
       const body = item.text.trimEnd().replace(/^/gm, "    ");
       return `${header}\n${body}\n    → ${howToAnswer(item)}`;
     })

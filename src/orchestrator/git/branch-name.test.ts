@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { git } from "../../node/git-exec.js";
-import { slugify, uniqueBranchName } from "./branch-name.js";
+import { isPlainlyValidBranchName, slugify, uniqueBranchName } from "./branch-name.js";
 import { createScratchRepo, type ScratchRepo } from "./scratch-repo.js";
 
 async function isValidBranch(repo: string, name: string): Promise<boolean> {
@@ -107,6 +107,24 @@ describe("uniqueBranchName", () => {
     expect(await uniqueBranchName(s.repo, "docs")).toBe("grove/docs-2");
     await git(s.repo, ["update-ref", "refs/grove/archive/x", "HEAD"]);
     expect(await uniqueBranchName(s.repo, "x")).toBe("grove/x");
+  });
+
+  it("accepts without asking git only names that git accepts", async () => {
+    const names = [
+      ...HOSTILE,
+      ...HOSTILE.map((text) => `grove/${slugify(text)}`),
+      ...["grove/fix-login-2", "main", "a/b", "a.b", "_x", "1", "feature/x_y-z.1", "a/HEAD"],
+      ...["HEAD", "x.lock", "a/.b", "a./b", "a.", "@", "a@b", "x/y.lock/z", "a/-b", "a b", "a\tb", "a~1"],
+    ];
+    let plain = 0;
+    for (const name of names) {
+      if (!isPlainlyValidBranchName(name)) continue;
+      plain += 1;
+      expect(await isValidBranch(s.repo, name), name).toBe(true);
+    }
+    expect(plain).toBeGreaterThan(HOSTILE.length);
+    for (const name of ["HEAD", "x.lock", "a/.b", "a./b", "a.", "a..b", "a//b", "-x", "a/-b", "a@{1}"])
+      expect(isPlainlyValidBranchName(name), name).toBe(false);
   });
 
   it("explains when a branch named 'grove' blocks the namespace", async () => {

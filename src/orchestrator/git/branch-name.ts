@@ -93,9 +93,24 @@ export async function uniqueBranchName(
   throw new Error(`Could not find a free branch name for "${slug}" in ${repo} (tried 1000)`);
 }
 
+/**
+ * A name git certainly accepts as a branch: slash-separated components of letters, digits, `_`,
+ * `.` and `-` that start with a letter, digit or `_`, end with neither `.` nor `.lock`, and no
+ * `..`; never `HEAD`. Anything else is for `git check-ref-format` to judge.
+ */
+export function isPlainlyValidBranchName(name: string): boolean {
+  if (name === "HEAD" || name.includes("..")) return false;
+  return name
+    .split("/")
+    .every(
+      (part) => /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/.test(part) && !part.endsWith(".") && !part.endsWith(".lock"),
+    );
+}
+
 /** Throws a precise error when git would not accept `name` as a branch name. */
 export async function assertValidBranchName(repo: string, name: string): Promise<void> {
   if (name.startsWith("-")) throw new Error(`"${name}" is not a valid branch name: it starts with "-"`);
+  if (isPlainlyValidBranchName(name)) return; // No git process needed.
   try {
     await git(repo, ["check-ref-format", "--branch", name]);
   } catch (error) {

@@ -17,6 +17,7 @@ import { roleOf } from "./pipeline-core.js";
 import type { PipelineHost, RunResult } from "./pipeline-host.js";
 import { initialState, type PipelineState, type PipelineStore } from "./pipeline-state.js";
 import { ReviewSteps } from "./review-steps.js";
+import { lastRunResult } from "./single-run.js";
 import { datedSlugPath } from "./step-inputs.js";
 import { renderTemplate } from "./templates.js";
 
@@ -60,10 +61,13 @@ export class Pipelines extends ReviewSteps {
   /** A finished run of a pipelined task; failed runs leave the task failed at this step. */
   async afterRun(task: Task, run: number, result: RunResult): Promise<void> {
     const state = this.store.get(task.id);
-    if (!state || run <= state.handledRun) return;
+    // Only the run the current step started counts. The same run seen again (a daemon that died
+    // between saving and starting the next step) is dispatched again, but counted once.
+    if (!state || state.run !== run || run < state.handledRun) return;
+    const first = run > state.handledRun;
     state.handledRun = run;
     const role = roleOf(state.step);
-    if (role) {
+    if (role && first) {
       const usage = state.usage[role] ?? { input: 0, output: 0, runs: 0 };
       state.usage[role] = {
         input: usage.input + result.usage.input,
@@ -252,6 +256,15 @@ export class Pipelines extends ReviewSteps {
     if (state.step === "verify") return this.verify(task, state, config);
     if (state.step === "gate" || state.step === "ready")
       throw new PipelineError(`task ${task.id}'s pipeline is at "${state.step}": nothing to retry`);
+    // The run succeeded but what follows it failed (e.g. a broken repository config): go on from its answer.
+    const result = lastRunResult(this.host.tasks.events(task.id), { status: "success" });
+    if (state.handledRun === state.run && task.runs === state.run && this.succeeded(task))
+      return this.dispatch(task, state, config, result.summary);
     return this.rerun(task, state, config);
+  }
+
+  private succeeded(task: Task): boolean {
+    const finished = this.host.tasks.events(task.id).findLast((event) => event.type === "run_finished");
+    return finished?.body.run === task.runs && finished.body.status === "success";
   }
 }

@@ -242,9 +242,9 @@ export abstract class ReviewSteps extends PipelineCore {
     });
     const blocking = review.verdict ? blockingFindings(review.findings) : [];
     if (review.verdict && blocking.length === 0) return this.verify(task, state, config);
+    state.openFindings = blocking;
     if (review.verdict && state.finalRounds < MAX_FINAL_FIXES) {
       state.finalRounds += 1;
-      state.openFindings = blocking;
       const prompt = await renderTemplate(task.repo, "fix", { findings: formatFindings(blocking) });
       return this.startStep(task, state, config, "final-fix", { role: "implementer", prompt, fresh: true });
     }
@@ -343,7 +343,11 @@ export abstract class ReviewSteps extends PipelineCore {
         if (approved) return this.verify(task, state, config);
         return this.startStep(task, state, config, "final-fix", {
           role: "implementer",
-          prompt: await renderTemplate(task.repo, "fix", { findings: text }),
+          prompt: await renderTemplate(task.repo, "fix", {
+            findings: state.openFindings.length
+              ? `${text}\n\nOpen findings of the final review:\n${formatFindings(state.openFindings)}`
+              : text,
+          }),
           fresh: true,
         });
       case "verify":

@@ -23,12 +23,10 @@ import {
 import { dirname } from "node:path";
 import { createInterface } from "node:readline";
 import { setTimeout as sleep } from "node:timers/promises";
-import { agentRouterConfig } from "../../agent/connect-model.js";
 import { claudeEnvironment } from "../../node/claude-env.js";
 import { git } from "../../node/git-exec.js";
 import { inheritAutogroupNice } from "../../node/priority.js";
-import { createRequestLog } from "../../node/request-log.js";
-import { type RunningRouter, serveRouter } from "../../node/serve-router.js";
+import type { RunningRouter } from "../../node/serve-router.js";
 import {
   AGENT_EVENT_VERSION,
   type AgentEvent,
@@ -39,7 +37,6 @@ import {
   type SessionStatus,
 } from "../../protocol/agent-events.js";
 import type { RouterConfig } from "../../router/config/config-schema.js";
-import { createLogger } from "../../router/log.js";
 import { commitAll } from "../git/commit.js";
 import {
   type AgentLaunch,
@@ -50,8 +47,6 @@ import {
   codexRouterConfig,
   locateAgentBinary,
 } from "./agent-command.js";
-import { createClaudeTranslator } from "./claude-events.js";
-import { createCodexTranslator, lastCodexThreadUsage } from "./codex-events.js";
 import {
   type RunExit,
   type RunFiles,
@@ -226,7 +221,9 @@ class AgentRun {
     switch (spec.agent) {
       case "builtin":
         return { launch: builtinLaunch(spec) };
+      // Loaded only for the agents that need them: the wrapper of a built-in agent run starts faster.
       case "claude": {
+        const { createClaudeTranslator } = await import("./claude-events.js");
         const bin = locateAgentBinary("claude", env);
         const router = await this.startRouter();
         const routerEnv = claudeEnvironment(router.running.url, router.config, env);
@@ -237,6 +234,7 @@ class AgentRun {
         };
       }
       case "codex": {
+        const { createCodexTranslator, lastCodexThreadUsage } = await import("./codex-events.js");
         const bin = locateAgentBinary("codex", env);
         const router = await this.startRouter((config) => codexRouterConfig(config, spec.model));
         const launch = codexLaunch(spec, bin, {
@@ -276,6 +274,13 @@ class AgentRun {
   private async startRouter(
     adapt: (config: RouterConfig) => RouterConfig = (config) => config,
   ): Promise<{ running: RunningRouter; config: RouterConfig }> {
+    const [{ agentRouterConfig }, { createRequestLog }, { serveRouter }, { createLogger }] =
+      await Promise.all([
+        import("../../agent/connect-model.js"),
+        import("../../node/request-log.js"),
+        import("../../node/serve-router.js"),
+        import("../../router/log.js"),
+      ]);
     const env = { ...agentBaseEnv(this.spec), GROVE_HOME: this.spec.groveHome };
     const config = adapt(agentRouterConfig(this.spec.model ?? "demo", env));
     const token = `grove-run-${randomBytes(24).toString("hex")}`;
