@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { defineCommand } from "citty";
 import { createSampleRepo } from "../../node/sample-repo.js";
 import type { StoredEvent, Task } from "../../orchestrator/task-store.js";
+import { dashboardAuthUrl } from "../../server/daemon.js";
 import { connectDaemon, type DaemonClient } from "../daemon-client.js";
 import { CliError } from "../errors.js";
 import { runClaudeDemo } from "./demo-claude.js";
@@ -48,6 +49,7 @@ export default defineCommand({
     say(`sample repository: ${repo}`);
     const client = await connectDaemon();
     say(`grove daemon: ${client.info.url}`);
+    say(`dashboard (watch, review, send back, land): ${dashboardAuthUrl(client.info)}`);
 
     const tasks: Task[] = [];
     for (const spec of TASKS) {
