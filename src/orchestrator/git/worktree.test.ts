@@ -41,6 +41,28 @@ describe("createWorktree / removeWorktree", () => {
     ).rejects.toThrow(/does not name a commit/);
   });
 
+  it("adds side by side calls one at a time, in order, with the same errors when they collide", async () => {
+    const tip = await s.commit(s.repo, "a.txt", "a\n");
+    const made = await Promise.allSettled([
+      ...Array.from({ length: 4 }, (_, i) =>
+        createWorktree({ repo: s.repo, path: join(s.root, `p${i}`), branch: `grove/p${i}`, base: "main" }),
+      ),
+      createWorktree({ repo: s.repo, path: join(s.root, "p9"), branch: "grove/p0", base: "main" }),
+      createWorktree({ repo: s.repo, path: join(s.root, "p0"), branch: "grove/other", base: "main" }),
+    ]);
+    expect(made.slice(0, 4).map((result) => result.status)).toEqual(Array(4).fill("fulfilled"));
+    for (let i = 0; i < 4; i++) expect(await s.head(join(s.root, `p${i}`))).toBe(tip);
+    expect(made[4]).toMatchObject({
+      status: "rejected",
+      reason: { message: expect.stringMatching(/Branch "grove\/p0" already exists/) },
+    });
+    expect(made[5]).toMatchObject({
+      status: "rejected",
+      reason: { message: expect.stringMatching(/the path already exists/) },
+    });
+    expect(await branchExists(s.repo, "grove/other")).toBe(false);
+  });
+
   it("removes the worktree but keeps its branch and commits", async () => {
     const path = join(s.root, "task");
     await createWorktree({ repo: s.repo, path, branch: "grove/task", base: "main" });

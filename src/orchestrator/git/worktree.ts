@@ -2,7 +2,7 @@
 import { copyFile, lstat, mkdir, readdir, stat } from "node:fs/promises";
 import { dirname, isAbsolute, join, posix, resolve } from "node:path";
 import picomatch from "picomatch";
-import { git } from "../../node/git-exec.js";
+import { GitError, git } from "../../node/git-exec.js";
 import { KeyedQueue } from "../../node/keyed-queue.js";
 import { assertValidBranchName } from "./branch-name.js";
 import { branchTips, resolveCommit } from "./repo.js";
@@ -22,16 +22,42 @@ export interface CreateWorktreeOptions {
  * half-written commondir file fails the other add), and running them in parallel gains nothing.
  */
 const adding = new KeyedQueue();
+/**
+ * The checks before an add, one at a time per repository too, beside the adds: they are done
+ * long before their add's turn comes, without a burst of git processes slowing the add under way.
+ */
+const checking = new KeyedQueue();
 
 /**
  * `git worktree add -b <branch> <path> <base tip>`; returns the commit the branch starts at.
  *
- * The checks run side by side; only the `git worktree add` itself waits for the repository's
- * previous one (see `adding`).
+ * The checks run while earlier adds are under way; the `git worktree add` itself waits for the
+ * repository's previous one, in the order the calls were made (see `adding` and `checking`).
  */
 export async function createWorktree(options: CreateWorktreeOptions): Promise<{ baseCommit: string }> {
-  const { repo, branch, base } = options;
+  const { repo } = options;
   const path = resolve(repo, options.path);
+  const checked = checking.run(resolve(repo), () => checkNewWorktree(options, path));
+  checked.catch(() => undefined); // Reported below, in its turn.
+  return adding.run(resolve(repo), async () => {
+    const baseCommit = await checked;
+    try {
+      await git(repo, ["worktree", "add", "--quiet", "-b", options.branch, path, baseCommit]);
+    } catch (error) {
+      // Taken since the checks: the same words as theirs.
+      if (error instanceof GitError && /a branch named '.*' already exists/.test(error.stderr))
+        throw new Error(`Branch "${options.branch}" already exists in ${repo}`);
+      if (error instanceof GitError && /'.*' already exists/.test(error.stderr))
+        throw new Error(`Cannot create a worktree at ${path}: the path already exists`);
+      throw error;
+    }
+    return { baseCommit };
+  });
+}
+
+/** What createWorktree checks before adding; resolves with the base's tip. */
+async function checkNewWorktree(options: CreateWorktreeOptions, path: string): Promise<string> {
+  const { repo, branch, base } = options;
   // Started together, reported in this order: the branch name, the branch, the path, the base.
   const [valid, tips, taken] = await Promise.allSettled([
     assertValidBranchName(repo, branch),
@@ -46,10 +72,7 @@ export async function createWorktree(options: CreateWorktreeOptions): Promise<{ 
   const baseTip = tips.value.get(base);
   const baseCommit = baseTip?.commit ?? (await resolveCommit(repo, baseTip ? `refs/heads/${base}` : base));
   await mkdir(dirname(path), { recursive: true });
-  await adding.run(resolve(repo), () =>
-    git(repo, ["worktree", "add", "--quiet", "-b", branch, path, baseCommit]),
-  );
-  return { baseCommit };
+  return baseCommit;
 }
 
 /**
