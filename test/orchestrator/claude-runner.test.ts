@@ -10,6 +10,7 @@ import { claudeBin } from "../cli/spawn-grove.js";
 import {
   disposeAll,
   eventsOf,
+  expectImplementedThenApproved,
   getTask,
   git,
   grove,
@@ -38,16 +39,7 @@ describe("grove run --agent claude", () => {
     expect(result.code, `${result.stdout}\n${result.stderr}\n${JSON.stringify(events, null, 1)}`).toBe(0);
     expect(result.stdout).toContain(`task ${id}: done`);
     expect(task).toMatchObject({ state: "done", agent: "claude", model: "demo", runs: 2 });
-    // The maintenance lane: the agent's run, then its read-only architect review.
-    const roles = eventsOf(events, "run_started").map((event) => [
-      event.body.role,
-      event.body.readOnly ?? false,
-    ]);
-    expect(roles).toEqual([
-      ["implementer", false],
-      ["reviewer", true],
-    ]);
-    expect(eventsOf(events, "review_finished").at(-1)?.body.verdict).toBe("APPROVED");
+    expectImplementedThenApproved(events);
     expect(task.sessionId).toMatch(/^[0-9a-f-]{36}$/);
 
     const commit = git(repo, ["rev-parse", task.branch]);

@@ -7,7 +7,17 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
-import { disposeAll, eventsOf, getTask, git, grove, makeSandbox, sampleRepo, taskEvents } from "./harness.js";
+import {
+  disposeAll,
+  eventsOf,
+  expectImplementedThenApproved,
+  getTask,
+  git,
+  grove,
+  makeSandbox,
+  sampleRepo,
+  taskEvents,
+} from "./harness.js";
 
 const codexBin = fileURLToPath(new URL("../../node_modules/.bin/codex", import.meta.url));
 
@@ -32,16 +42,7 @@ describe("grove run --agent codex", () => {
     expect(result.code, why).toBe(0);
     expect(result.stdout).toContain(`task ${id}: done`);
     expect(task).toMatchObject({ state: "done", agent: "codex", model: "demo", runs: 2 });
-    // The maintenance lane: the agent's run, then its read-only architect review.
-    const roles = eventsOf(events, "run_started").map((event) => [
-      event.body.role,
-      event.body.readOnly ?? false,
-    ]);
-    expect(roles).toEqual([
-      ["implementer", false],
-      ["reviewer", true],
-    ]);
-    expect(eventsOf(events, "review_finished").at(-1)?.body.verdict).toBe("APPROVED");
+    expectImplementedThenApproved(events);
 
     const commit = git(repo, ["rev-parse", task.branch]);
     expect(commit).not.toBe(task.baseCommit);

@@ -19,6 +19,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { createParser } from "eventsource-parser";
+import { expect } from "vitest";
 import { createSampleRepo } from "../../src/node/sample-repo.js";
 import type { StoredEvent, Task } from "../../src/orchestrator/task-store.js";
 import type { ScriptReply } from "../../src/router/script/script-schema.js";
@@ -196,6 +197,19 @@ export function isAncestor(repo: string, ancestor: string, descendant: string): 
 
 // ---------------------------------------------------------------------------------------------
 // Scripted models
+
+/** The maintenance lane's two runs: the agent's own, then its read-only review, which approved. */
+export function expectImplementedThenApproved(events: StoredEvent[]): void {
+  const roles = eventsOf(events, "run_started").map((event) => [
+    event.body.role,
+    event.body.readOnly ?? false,
+  ]);
+  expect(roles).toEqual([
+    ["implementer", false],
+    ["reviewer", true],
+  ]);
+  expect(eventsOf(events, "review_finished").at(-1)?.body.verdict).toBe("APPROVED");
+}
 
 /** What a maintenance task's architect review answers in tests that are not about reviews. */
 export const APPROVING_REVIEW: ScriptReply = {
