@@ -30,8 +30,9 @@
  *   BENCH_FRAMES_PER_TICK=10     frames the upstream writes per event-loop turn ("frames" mode)
  *   BENCH_ROUTER_NODE_ARGS=      extra node flags for the router, e.g. "--cpu-prof --cpu-prof-dir=/tmp/p"
  */
-import { readFileSync } from "node:fs";
-import { availableParallelism } from "node:os";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { availableParallelism, tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type ServerChild, startServerChild } from "./lib/child.js";
 import { type RequestSpec, runBatch } from "./lib/client.js";
@@ -95,7 +96,12 @@ try {
       "--log-level",
       "warn",
     ],
-    { cwd: root, ready: /grove router listening on (\S+)/ },
+    // Its request log (on, as for users) goes to a scratch GROVE_HOME, not the user's.
+    {
+      cwd: root,
+      env: { ...env, GROVE_HOME: mkdtempSync(join(tmpdir(), "grove-bench-router-")) },
+      ready: /grove router listening on (\S+)/,
+    },
   );
   worker = await startWorkerdChild(root, upstream.url, MODEL);
   await main(router, worker);

@@ -8,6 +8,7 @@ import Anthropic from "@anthropic-ai/sdk";
 import { defaultRouterConfigPath, groveHome } from "../node/paths.js";
 import { createRequestLog, taskIdFromEnv } from "../node/request-log.js";
 import { loadRouterConfigFile } from "../node/router-config-file.js";
+import { upstreamFetch } from "../node/upstream-fetch.js";
 import { createRouterApp } from "../router/app.js";
 import type { RouterConfig } from "../router/config/config-schema.js";
 import { resolveRouterConfig } from "../router/config/resolve-config.js";
@@ -39,7 +40,7 @@ function inProcessClient(
   onRequest: ((record: RequestRecord) => void) | undefined,
 ): Anthropic {
   if (!config) throw new ModelConnectionError("no model connection: give a base URL or a router config");
-  const app = createRouterApp({ config, ...(onRequest ? { onRequest } : {}) });
+  const app = createRouterApp({ config, fetch: upstreamFetch, ...(onRequest ? { onRequest } : {}) });
   return new Anthropic({
     baseURL: "http://grove-router.internal",
     apiKey: config.server.tokens[0] ?? "grove",

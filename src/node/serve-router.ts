@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
 import { createRouterApp, type RouterAppOptions } from "../router/app.js";
 import { RouterError } from "../router/errors.js";
+import { upstreamFetch } from "./upstream-fetch.js";
 
 export interface RunningRouter {
   url: string;
@@ -32,7 +33,7 @@ export function assertSafeBind(host: string, tokens: readonly string[], insecure
 export async function serveRouter(options: ServeRouterOptions): Promise<RunningRouter> {
   const { host, port } = options.config.server;
   assertSafeBind(host, options.config.server.tokens, options.insecureNoAuth);
-  const app = createRouterApp(options);
+  const app = createRouterApp({ ...options, fetch: options.fetch ?? upstreamFetch });
   const server = serve({ fetch: app.fetch, hostname: host, port });
   await new Promise<void>((resolve, reject) => {
     server.once("listening", resolve);

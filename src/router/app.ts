@@ -3,8 +3,8 @@
  * built-ins, so the same module serves Node (through @hono/node-server) and Workers.
  */
 import { Hono } from "hono";
-import { bodyLimit } from "hono/body-limit";
 import { clientKeyFrom, matchesToken } from "./auth.js";
+import { bodyLimit } from "./body-limit.js";
 import type { RouterConfig } from "./config/config-schema.js";
 import { anthropicErrorBody, errorResponse, RouterError } from "./errors.js";
 import { handleCountTokens } from "./handlers/count-tokens.js";
@@ -72,18 +72,7 @@ export function createRouterApp(options: RouterAppOptions): Hono {
     }
     await next();
   });
-  app.use(
-    "/v1/*",
-    bodyLimit({
-      maxSize: config.server.bodyLimitBytes,
-      onError: () => {
-        throw new RouterError(
-          413,
-          `request body is larger than the router's limit of ${config.server.bodyLimitBytes} bytes`,
-        );
-      },
-    }),
-  );
+  app.use("/v1/*", bodyLimit(config.server.bodyLimitBytes));
 
   app.get("/v1/models", (c) => c.json(listModels(config)));
   app.post("/v1/messages/count_tokens", (c) => handleCountTokens(c.req.raw));

@@ -1,6 +1,7 @@
+import { type IncomingHttpHeaders, request } from "node:http";
 import Anthropic from "@anthropic-ai/sdk";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { textChunks } from "../support/fake-chat-upstream.js";
+import { completion, textChunks } from "../support/fake-chat-upstream.js";
 import { defaultConfig, type RouterHarness, type RouterTarget, readSse, startHarness } from "./harness.js";
 
 const ask = {
@@ -17,6 +18,61 @@ async function statusOf(promise: Promise<unknown>): Promise<InstanceType<typeof 
     throw error;
   }
   throw new Error("expected the request to fail");
+}
+
+/** A /v1/messages body of exactly `bytes` bytes (ASCII), valid whatever its size. */
+function askOfSize(bytes: number): string {
+  const empty = JSON.stringify({ ...ask, messages: [{ role: "user", content: "" }] });
+  const body = JSON.stringify({
+    ...ask,
+    messages: [{ role: "user", content: "x".repeat(bytes - empty.length) }],
+  });
+  expect(body.length).toBe(bytes);
+  return body;
+}
+
+/** `text` in `count` pieces of about equal length. */
+function piecesOf(text: string, count: number): string[] {
+  const size = Math.ceil(text.length / count);
+  return Array.from({ length: count }, (_, i) => text.slice(i * size, (i + 1) * size));
+}
+
+/**
+ * POSTs `pieces` as a chunked body (no Content-Length), one write a few ms apart, and reads the
+ * answer. A server may answer before the body is all sent; the answer is what counts then.
+ */
+function postChunked(
+  url: string,
+  pieces: string[],
+): Promise<{ status: number; headers: IncomingHttpHeaders; body: string }> {
+  return new Promise((resolve, reject) => {
+    let answered = false;
+    const req = request(
+      url,
+      { method: "POST", headers: { "content-type": "application/json", "x-api-key": "k" } },
+      (res) => {
+        answered = true;
+        let body = "";
+        res.setEncoding("utf8");
+        res.on("data", (chunk: string) => {
+          body += chunk;
+        });
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+        res.on("error", reject);
+      },
+    );
+    req.on("error", (error) => {
+      if (!answered) reject(error);
+    });
+    void (async () => {
+      for (const piece of pieces) {
+        if (answered || req.destroyed) return;
+        req.write(piece);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      req.end();
+    })();
+  });
 }
 
 /** Runs against `target`: the Node server here, the Worker in workerd in test/worker. */
@@ -109,18 +165,73 @@ export function errorsSuite(target: RouterTarget): void {
       );
     });
 
-    it("answers 413 past the body limit", async () => {
-      await h.close();
-      h = await startHarness(target, (baseUrl) => ({
-        providers: { fake: { type: "openai-chat", baseUrl } },
-        routes: { default: "fake/m" },
-        server: { host: "127.0.0.1", port: 0, bodyLimitBytes: 1000 },
-      }));
-      const response = await post(
-        JSON.stringify({ ...ask, messages: [{ role: "user", content: "x".repeat(5000) }] }),
-      );
-      expect(response.status).toBe(413);
-      expect(((await response.json()) as { error: { type: string } }).error.type).toBe("request_too_large");
+    describe("body limit", () => {
+      const LIMIT = 1000;
+      const limited = async () => {
+        await h.close();
+        h = await startHarness(target, (baseUrl) => ({
+          providers: { fake: { type: "openai-chat", baseUrl } },
+          routes: { default: "fake/m" },
+          server: { host: "127.0.0.1", port: 0, bodyLimitBytes: LIMIT },
+        }));
+      };
+      const tooLarge = {
+        type: "error",
+        error: { type: "request_too_large", message: expect.stringContaining(`${LIMIT} bytes`) },
+      };
+
+      it("answers 413 past the body limit", async () => {
+        await limited();
+        const response = await post(
+          JSON.stringify({ ...ask, messages: [{ role: "user", content: "x".repeat(5000) }] }),
+        );
+        expect(response.status).toBe(413);
+        expect(((await response.json()) as { error: { type: string } }).error.type).toBe("request_too_large");
+      });
+
+      it("accepts a Content-Length body of exactly the limit and refuses one byte more", async () => {
+        await limited();
+        h.upstream.enqueue({ type: "json", body: completion("at the limit") });
+        const atLimit = await post(askOfSize(LIMIT));
+        expect(atLimit.status).toBe(200);
+        expect(await atLimit.json()).toMatchObject({ content: [{ type: "text", text: "at the limit" }] });
+
+        const over = await post(askOfSize(LIMIT + 1));
+        expect(over.status).toBe(413);
+        expect(await over.json()).toEqual(tooLarge);
+        expect(h.upstream.requests).toHaveLength(1);
+      });
+
+      it("answers 413 to a chunked body past the limit, and asks nothing upstream", async () => {
+        await limited();
+        const body = askOfSize(LIMIT * 3);
+        const response = await postChunked(`${h.router.url}/v1/messages`, piecesOf(body, 12));
+        expect(response.status).toBe(413);
+        expect(response.headers["content-type"]).toContain("application/json");
+        expect(JSON.parse(response.body)).toEqual(tooLarge);
+        expect(h.upstream.requests).toHaveLength(0);
+      });
+
+      it("reads a chunked body under the limit whole and serves the request", async () => {
+        await limited();
+        h.upstream.enqueue({ type: "json", body: completion("read it all") });
+        const body = askOfSize(LIMIT - 100);
+        const response = await postChunked(`${h.router.url}/v1/messages`, piecesOf(body, 6));
+        expect(response.status).toBe(200);
+        expect(JSON.parse(response.body)).toMatchObject({ content: [{ type: "text", text: "read it all" }] });
+        const sent = JSON.parse(body) as typeof ask;
+        expect(h.upstream.requests[0]?.body.messages).toEqual([
+          { role: "user", content: sent.messages[0]!.content },
+        ]);
+      });
+
+      it("accepts a chunked body of exactly the limit", async () => {
+        await limited();
+        h.upstream.enqueue({ type: "json", body: completion("exactly") });
+        const response = await postChunked(`${h.router.url}/v1/messages`, piecesOf(askOfSize(LIMIT), 4));
+        expect(response.status).toBe(200);
+        expect(JSON.parse(response.body)).toMatchObject({ content: [{ type: "text", text: "exactly" }] });
+      });
     });
 
     it("answers unknown paths with Anthropic's 404 shape", async () => {

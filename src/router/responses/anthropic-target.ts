@@ -6,6 +6,7 @@ import type { MessagesResponse } from "../../protocol/anthropic.js";
 import type { ProviderConfig } from "../config/config-schema.js";
 import type { Target } from "../config/select-route.js";
 import { RouterError } from "../errors.js";
+import { isSseEvent } from "../stream/chat-sse-parser.js";
 import { readSseEvents } from "../stream/sse-parse-stream.js";
 import type { StreamTranslator } from "../stream/translating-stream.js";
 import { prepareAnthropicRequest } from "../upstream/anthropic-target.js";
@@ -42,7 +43,8 @@ export async function translateAnthropicReply(
           return translator.ended;
         },
         start: () => translator.start(),
-        push: (events) => translator.pushChunks(chunker.convert(events)),
+        // Not a Chat Completions stream: only parsed events come (no takesContentLiterals).
+        push: (events) => translator.pushChunks(chunker.convert(events.filter(isSseEvent))),
         finish: () => translator.finish(),
         cancel: () => translator.cancel(),
       };

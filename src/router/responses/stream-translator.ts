@@ -15,9 +15,11 @@
  * Every event carries an increasing `sequence_number`; `output_index` is the item's position.
  */
 import type { ChatChunk, ChatChunkChoice, ChatDelta, ChatUsage } from "../../protocol/openai-chat.js";
+import type { ContentLiteral } from "../stream/chat-sse-parser.js";
 import { dispatchChatEvents } from "../stream/dispatch-chat-events.js";
+import { LiteralBuffer } from "../stream/literal-buffer.js";
 import { ToolCallAccumulator } from "../stream/tool-call-accumulator.js";
-import type { StreamTranslator } from "../stream/translating-stream.js";
+import type { SseOutput, SsePiece, StreamTranslator } from "../stream/translating-stream.js";
 import { parseToolArguments } from "../translate/repair-tool-arguments.js";
 import { customToolInput } from "./custom-tools.js";
 import { encodeReasoning } from "./reasoning-carrier.js";
@@ -78,14 +80,37 @@ interface OpenPart {
   kind: "message" | "reasoning";
   index: number;
   id: string;
-  /** The deltas as JSON string literals without their quotes: upstream text is never re-escaped. */
-  literals: string[];
+  /** The deltas' JSON string literals: upstream text is never re-escaped. */
+  literals: LiteralBuffer;
   signature?: string;
   redacted?: string;
+  /** The constant parts of this part's delta frames, made on the first delta. */
+  frame?: DeltaFrame;
+}
+
+/** A delta frame is head, sequence number, middle, literal, tail. */
+interface DeltaFrame {
+  head: string;
+  middle: string;
+  tail: string;
+  bytes?: { head: Uint8Array; middle: Uint8Array; tail: Uint8Array };
+}
+
+const utf8Encoder = new TextEncoder();
+
+function deltaFrame(kind: OpenPart["kind"], part: OpenPart): DeltaFrame {
+  const type = kind === "message" ? "response.output_text.delta" : "response.reasoning_text.delta";
+  return {
+    head: `event: ${type}\ndata: {"type":"${type}","sequence_number":`,
+    middle: `,"item_id":"${part.id}","output_index":${part.index},"content_index":0,"delta":`,
+    tail: `${kind === "message" ? ',"logprobs":[]' : ""}}\n\n`,
+  };
 }
 
 export function createResponsesTranslator(options: ResponsesTranslatorOptions): ResponsesTranslator {
   let out = "";
+  /** What came before `out`, when an upstream literal went out as bytes. */
+  let pieces: SsePiece[] = [];
   let sequence = 0;
   const output: OutputItem[] = [];
   let open: OpenPart | undefined;
@@ -120,7 +145,12 @@ export function createResponsesTranslator(options: ResponsesTranslatorOptions): 
 
   const openPart = (kind: OpenPart["kind"]) => {
     closePart();
-    open = { kind, index: output.length, id: newItemId(kind === "message" ? "msg" : "rs"), literals: [] };
+    open = {
+      kind,
+      index: output.length,
+      id: newItemId(kind === "message" ? "msg" : "rs"),
+      literals: new LiteralBuffer(),
+    };
     const item: OutputItem =
       kind === "message"
         ? { type: "message", id: open.id, status: "in_progress", role: "assistant", content: [] }
@@ -139,13 +169,26 @@ export function createResponsesTranslator(options: ResponsesTranslatorOptions): 
   };
 
   /** `literal` is a JSON string literal, quotes included. */
-  const appendDelta = (kind: OpenPart["kind"], literal: string) => {
+  const appendDelta = (kind: OpenPart["kind"], literal: string | ContentLiteral) => {
     if (open?.kind !== kind) openPart(kind);
     const part = open as OpenPart;
-    part.literals.push(literal.slice(1, -1));
-    const type = kind === "message" ? "response.output_text.delta" : "response.reasoning_text.delta";
-    const logprobs = kind === "message" ? ',"logprobs":[]' : "";
-    out += `event: ${type}\ndata: {"type":"${type}","sequence_number":${sequence++},"item_id":"${part.id}","output_index":${part.index},"content_index":0,"delta":${literal}${logprobs}}\n\n`;
+    part.frame ??= deltaFrame(kind, part);
+    const frame = part.frame;
+    const sequenceNumber = String(sequence++);
+    if (typeof literal === "string") {
+      part.literals.addText(literal.slice(1, -1));
+      out += `${frame.head}${sequenceNumber}${frame.middle}${literal}${frame.tail}`;
+      return;
+    }
+    part.literals.addLiteral(literal);
+    if (out !== "") pieces.push(out);
+    out = "";
+    frame.bytes ??= {
+      head: utf8Encoder.encode(frame.head),
+      middle: utf8Encoder.encode(frame.middle),
+      tail: utf8Encoder.encode(frame.tail),
+    };
+    pieces.push(frame.bytes.head, sequenceNumber, frame.bytes.middle, literal, frame.bytes.tail);
   };
 
   const closePart = () => {
@@ -267,16 +310,26 @@ export function createResponsesTranslator(options: ResponsesTranslatorOptions): 
     return undefined;
   };
 
+  /** Text only: bytes come in with `push`, which takes them with takeOutput. */
   const take = () => {
     const text = out;
     out = "";
     return text;
+  };
+  const takeOutput = (): SseOutput => {
+    const text = take();
+    if (pieces.length === 0) return text;
+    const taken = pieces;
+    pieces = [];
+    if (text !== "") taken.push(text);
+    return taken;
   };
 
   return {
     get ended() {
       return ended;
     },
+    takesContentLiterals: true,
     start() {
       emit("response.created", { response: snapshot() });
       emit("response.in_progress", { response: snapshot() });
@@ -289,7 +342,7 @@ export function createResponsesTranslator(options: ResponsesTranslatorOptions): 
         text: (literal) => appendDelta("message", literal),
         chunk: handleChunk,
       });
-      return take();
+      return takeOutput();
     },
     pushChunks(chunks) {
       for (const chunk of chunks) {
@@ -317,19 +370,25 @@ export function createResponsesTranslator(options: ResponsesTranslatorOptions): 
 }
 
 /** Joined before decoding, so an escaped surrogate pair split across two deltas stays one character. */
-function decodeLiterals(literals: readonly string[]): string {
+function decodeLiterals(literals: LiteralBuffer): string {
+  const pieces = literals.pieces();
   try {
-    return JSON.parse(`"${literals.join("")}"`) as string;
+    return JSON.parse(`"${pieces.join("")}"`) as string;
   } catch {
     // A backend put a raw control character in a string: decode what can be decoded.
-    return literals
-      .map((literal) => {
+    return pieces
+      .map((piece) => {
         try {
-          return JSON.parse(`"${literal}"`) as string;
+          // biome-ignore lint/suspicious/noControlCharactersInRegex: raw control characters are what is being escaped.
+          return JSON.parse(`"${piece.replace(/[\u0000-\u001f]/g, escapeControl)}"`) as string;
         } catch {
-          return literal;
+          return piece;
         }
       })
       .join("");
   }
+}
+
+function escapeControl(char: string): string {
+  return `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`;
 }

@@ -17,9 +17,10 @@ import { parseToolArguments } from "../translate/repair-tool-arguments.js";
 import { UNSIGNED_THINKING_SIGNATURE } from "../translate/thinking-signature.js";
 import { sanitizeToolId } from "../translate/tool-ids.js";
 import type { ToolNameMap } from "../translate/tool-names.js";
+import type { ContentLiteral, SseItem } from "./chat-sse-parser.js";
 import { dispatchChatEvents } from "./dispatch-chat-events.js";
-import type { SseEvent } from "./sse-parse-stream.js";
 import { ToolCallAccumulator } from "./tool-call-accumulator.js";
+import type { SseOutput, SsePiece } from "./translating-stream.js";
 
 export interface StreamSummary {
   stopReason: StopReason | null;
@@ -40,18 +41,25 @@ export interface ChatToAnthropicTranslator {
   /** `message_start` and a first `ping`. */
   start(): string;
   /** Translates one batch of upstream events; the result may be empty. */
-  push(events: readonly SseEvent[]): string;
+  push(events: readonly SseItem[]): SseOutput;
   /** The upstream body ended. */
   finish(): string;
   /** The client went away: nothing more is sent, but the summary is still reported. */
   cancel(): void;
   readonly ended: boolean;
+  readonly takesContentLiterals: true;
 }
 
 export const PING_FRAME = 'event: ping\ndata: {"type":"ping"}\n\n';
 
+const utf8 = new TextEncoder();
+const DELTA_TAIL = "}}\n\n";
+const DELTA_TAIL_BYTES = utf8.encode(DELTA_TAIL);
+
 export function createChatToAnthropicTranslator(options: TranslatorOptions): ChatToAnthropicTranslator {
   let out = "";
+  /** What came before `out`, when an upstream literal went out as bytes. */
+  let pieces: SsePiece[] = [];
   let blockIndex = -1;
   let open: "none" | "text" | "thinking" = "none";
   const toolCalls = new ToolCallAccumulator();
@@ -85,14 +93,31 @@ export function createChatToAnthropicTranslator(options: TranslatorOptions): Cha
     );
   };
 
+  /** The frame before a delta's literal, for the open block; encoded once per block. */
+  let deltaHead: { index: number; text: string; bytes?: Uint8Array } | undefined;
+  const deltaHeadOf = (kind: "text" | "thinking") => {
+    if (deltaHead?.index !== blockIndex) {
+      const delta = kind === "text" ? `{"type":"text_delta","text":` : `{"type":"thinking_delta","thinking":`;
+      deltaHead = {
+        index: blockIndex,
+        text: `event: content_block_delta\ndata: {"type":"content_block_delta","index":${blockIndex},"delta":${delta}`,
+      };
+    }
+    return deltaHead;
+  };
+
   /** `literal` is a JSON string literal, quotes included: upstream text is never re-escaped. */
-  const appendDelta = (kind: "text" | "thinking", literal: string) => {
+  const appendDelta = (kind: "text" | "thinking", literal: string | ContentLiteral) => {
     if (open !== kind) openBlock(kind);
-    const delta = kind === "text" ? `{"type":"text_delta","text":` : `{"type":"thinking_delta","thinking":`;
-    out += frame(
-      "content_block_delta",
-      `{"type":"content_block_delta","index":${blockIndex},"delta":${delta}${literal}}}`,
-    );
+    const head = deltaHeadOf(kind);
+    if (typeof literal === "string") {
+      out += `${head.text}${literal}${DELTA_TAIL}`;
+      return;
+    }
+    if (out !== "") pieces.push(out);
+    out = "";
+    head.bytes ??= utf8.encode(head.text);
+    pieces.push(head.bytes, literal, DELTA_TAIL_BYTES);
   };
 
   const finishBlocks = () => {
@@ -172,16 +197,21 @@ export function createChatToAnthropicTranslator(options: TranslatorOptions): Cha
     return undefined;
   };
 
-  const take = () => {
+  const take = (): SseOutput => {
     const text = out;
     out = "";
-    return text;
+    if (pieces.length === 0) return text;
+    const taken = pieces;
+    pieces = [];
+    if (text !== "") taken.push(text);
+    return taken;
   };
 
   return {
     get ended() {
       return ended;
     },
+    takesContentLiterals: true,
     start() {
       const start = {
         type: "message_start",
@@ -214,7 +244,10 @@ export function createChatToAnthropicTranslator(options: TranslatorOptions): Cha
     },
     finish() {
       end();
-      return take();
+      // Text only: bytes come in with a push, which takes them all.
+      const text = out;
+      out = "";
+      return text;
     },
     cancel() {
       if (ended) return;

@@ -3,6 +3,7 @@
  * Completions events, take the content fast path where it applies, parse the rest once, and
  * turn `[DONE]`, a read failure or a malformed event into the end of the stream.
  */
+import { type ContentLiteral, isContentLiteral, type SseItem } from "./chat-sse-parser.js";
 import { contentLiteralOf } from "./content-fast-path.js";
 import { type SseEvent, UPSTREAM_FAILURE_EVENT } from "./sse-parse-stream.js";
 
@@ -10,18 +11,22 @@ export interface ChatEventHandlers<Chunk> {
   ended(): boolean;
   /** Ends the stream, with an error message or normally. */
   end(error?: string): void;
-  /** Plain content, as its JSON string literal (quotes included). */
-  text(literal: string): void;
+  /** Plain content, as its JSON string literal (quotes included): in text, or where it is in the bytes. */
+  text(literal: string | ContentLiteral): void;
   /** Any other chunk; returns an error message to end with, "" to end normally, undefined to go on. */
   chunk(chunk: Chunk): string | undefined;
 }
 
 export function dispatchChatEvents<Chunk>(
-  events: readonly SseEvent[],
+  events: readonly SseItem[],
   handlers: ChatEventHandlers<Chunk>,
 ): void {
   for (const event of events) {
     if (handlers.ended()) return;
+    if (isContentLiteral(event)) {
+      handlers.text(event);
+      continue;
+    }
     const outcome = dispatchOne(event, handlers);
     if (outcome !== undefined) handlers.end(outcome === "" ? undefined : outcome);
   }

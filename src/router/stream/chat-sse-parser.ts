@@ -1,0 +1,268 @@
+/**
+ * Bytes → SSE items for a Chat Completions stream, decoding only what must be decoded.
+ *
+ * Most events of a long answer are `data: {…"delta":{"content":"…"}…}` and nothing else that
+ * matters. For those, the content's JSON string literal is found in the bytes and handed on as
+ * a place in them (a ContentLiteral): the router never decodes, re-encodes or re-escapes it.
+ * Every other event (role changes, tool calls, reasoning, finish, usage, errors, comments,
+ * multi-line data, CRLF line ends) is decoded and parsed as SSE, in order. A stream that ends
+ * lines with a lone CR goes to the general parser for good.
+ *
+ * Finding out that an event is plain content means looking at all of its bytes. But an
+ * upstream sends the same bytes before the literal in every such event of a stream (id,
+ * created, model, …) and after it, so once one event has been checked key by key, the next
+ * ones are compared with it, four bytes at a time, and checked key by key only where they
+ * differ from it.
+ */
+import { createSseBatchParser, type SseEvent } from "./sse-parse-stream.js";
+
+/**
+ * One plain content delta: its JSON string literal (quotes included) is `bytes[start, end)`,
+ * UTF-8 as the upstream sent it. `bytes` may be the upstream's chunk: copy to keep it.
+ */
+export interface ContentLiteral {
+  readonly bytes: Uint8Array;
+  readonly start: number;
+  readonly end: number;
+}
+
+export type SseItem = SseEvent | ContentLiteral;
+
+export const isContentLiteral = (item: SseItem): item is ContentLiteral => "bytes" in item;
+export const isSseEvent = (item: SseItem): item is SseEvent => !("bytes" in item);
+
+export interface ChatSseParser {
+  feed(chunk: Uint8Array): SseItem[];
+  end(): SseItem[];
+}
+
+const LF = 10;
+const CR = 13;
+const QUOTE = 34;
+const BACKSLASH = 92;
+const OPEN_BRACE = 123;
+const CLOSE_BRACE = 125;
+const ascii = (text: string) => Uint8Array.from(text, (char) => char.charCodeAt(0));
+const DATA = ascii("data:");
+/** Keys that need the full path. Quotes inside JSON strings are escaped, so these are real keys. */
+const FINISH = ascii('"finish_reason":"');
+const USAGE = ascii('"usage":{');
+const ERROR = ascii('"error"');
+const DELTA = ascii('"delta":{');
+const ROLE = ascii('"role":"assistant",');
+const CONTENT = ascii('"content":"');
+
+/** An event's bytes before and after its content literal, once checked key by key. */
+interface Template {
+  /** Up to the literal's opening quote, included. */
+  before: Uint8Array;
+  beforeView: DataView;
+  /** From just after the literal's closing quote to the end of the event. */
+  after: Uint8Array;
+  afterView: DataView;
+}
+
+export function createChatSseParser(): ChatSseParser {
+  const general = createSseBatchParser();
+  let carry: Uint8Array | undefined;
+  let generalOnly = false;
+  let first = true;
+  let template: Template | undefined;
+
+  /** For a one-line event at [start, end): its content literal, or undefined for the full path. */
+  const literalOf = (bytes: Uint8Array, view: DataView, start: number, end: number) => {
+    if (template && start + template.before.length < end && equalBytes(view, start, template.beforeView)) {
+      const open = start + template.before.length - 1;
+      const close = closingQuote(bytes, open + 1, end);
+      if (close >= 0) {
+        const afterStart = close + 1;
+        const same =
+          end - afterStart === template.after.length && equalBytes(view, afterStart, template.afterView);
+        if (same || (bytes[afterStart] === CLOSE_BRACE && keysClear(bytes, afterStart + 1, end))) {
+          return { start: open, end: afterStart };
+        }
+      }
+    }
+    const literal = checkedLiteral(bytes, start, end);
+    if (literal) {
+      const before = bytes.slice(start, literal.start + 1);
+      const after = bytes.slice(literal.end, end);
+      template = {
+        before,
+        beforeView: new DataView(before.buffer),
+        after,
+        afterView: new DataView(after.buffer),
+      };
+    }
+    return literal;
+  };
+
+  return {
+    feed(chunk) {
+      if (generalOnly) return general.feed(chunk);
+      let bytes = carry ? concat(carry, chunk) : plain(chunk);
+      carry = undefined;
+      if (first) {
+        if (bytes.length < 3) {
+          carry = bytes;
+          return [];
+        }
+        first = false;
+        if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) bytes = bytes.subarray(3);
+      }
+      const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+      const items: SseItem[] = [];
+      let start = 0;
+      let from = 0;
+      let singleLine = true;
+      for (;;) {
+        const newline = bytes.indexOf(LF, from);
+        if (newline < 0 || newline + 1 >= bytes.length) break;
+        const after = bytes[newline + 1];
+        const blankLine = after === LF ? 2 : after === CR && bytes[newline + 2] === LF ? 3 : 0;
+        if (blankLine === 0) {
+          if (after === CR && newline + 2 >= bytes.length) break; // the rest of "\n\r\n" is still to come
+          singleLine = false;
+          from = newline + 1;
+          continue;
+        }
+        const next = newline + blankLine;
+        const literal = singleLine ? literalOf(bytes, view, start, newline) : undefined;
+        if (literal) {
+          // "" adds nothing.
+          if (literal.end - literal.start > 2) items.push({ bytes, start: literal.start, end: literal.end });
+        } else {
+          const event = bytes.subarray(start, next);
+          if (hasLoneCr(event)) {
+            // CR alone ends lines too: event boundaries are not where they seemed.
+            generalOnly = true;
+            return [...items, ...general.feed(bytes.subarray(start))];
+          }
+          for (const parsed of general.feed(event)) items.push(parsed);
+        }
+        start = from = next;
+        singleLine = true;
+      }
+      if (start < bytes.length) {
+        carry = bytes.subarray(start);
+        if (items.length === 0 && hasLoneCr(carry)) {
+          generalOnly = true;
+          carry = undefined;
+          return general.feed(bytes.subarray(start));
+        }
+      }
+      return items;
+    },
+    end() {
+      if (generalOnly) return general.end();
+      const rest = carry;
+      carry = undefined;
+      return rest ? [...general.feed(rest), ...general.end()] : general.end();
+    },
+  };
+}
+
+/** Whether the bytes at `at` are the template's (the caller checked they fit). */
+function equalBytes(view: DataView, at: number, template: DataView): boolean {
+  const length = template.byteLength;
+  let i = 0;
+  for (; i + 4 <= length; i += 4) if (view.getUint32(at + i) !== template.getUint32(i)) return false;
+  for (; i < length; i++) if (view.getUint8(at + i) !== template.getUint8(i)) return false;
+  return true;
+}
+
+/**
+ * For a one-line event at [start, end), checked key by key: its content literal (quotes
+ * included) when it is `data: {…}` whose delta holds only content (and perhaps the assistant
+ * role), with no finish reason, usage or error; undefined when it needs the full path.
+ */
+function checkedLiteral(
+  bytes: Uint8Array,
+  start: number,
+  end: number,
+): { start: number; end: number } | undefined {
+  if (!startsWith(bytes, start, DATA)) return undefined;
+  let i = start + DATA.length;
+  if (bytes[i] === 32) i++;
+  if (bytes[i] !== OPEN_BRACE || bytes[end - 1] !== CLOSE_BRACE) return undefined;
+  const delta = findKey(bytes, i, end, true);
+  if (delta < 0) return undefined;
+  let at = delta + DELTA.length;
+  if (startsWith(bytes, at, ROLE)) at += ROLE.length;
+  if (!startsWith(bytes, at, CONTENT)) return undefined;
+  const open = at + CONTENT.length - 1;
+  const close = closingQuote(bytes, open + 1, end);
+  if (close < 0 || bytes[close + 1] !== CLOSE_BRACE || !keysClear(bytes, close + 2, end)) return undefined;
+  return { start: open, end: close + 1 };
+}
+
+/** No finish reason, usage, error or other delta in [from, end), and no CR. */
+function keysClear(bytes: Uint8Array, from: number, end: number): boolean {
+  return findKey(bytes, from, end, false) === -2;
+}
+
+/**
+ * Scans [from, end) for the keys that matter. Returns where `"delta":{` starts when
+ * `stopAtDelta` (and nothing needing the full path came first), -1 when something needs the
+ * full path (a finish reason, usage, an error, a CR, or a delta when not looked for), else -2.
+ */
+function findKey(bytes: Uint8Array, from: number, end: number, stopAtDelta: boolean): number {
+  for (let i = from; i < end; i++) {
+    const byte = bytes[i];
+    if (byte === CR) return -1;
+    if (byte !== QUOTE) continue;
+    const next = bytes[i + 1];
+    if (next === 102 /* f */) {
+      if (startsWith(bytes, i, FINISH)) return -1;
+    } else if (next === 117 /* u */) {
+      if (startsWith(bytes, i, USAGE)) return -1;
+    } else if (next === 101 /* e */) {
+      if (startsWith(bytes, i, ERROR)) return -1;
+    } else if (next === 100 /* d */ && startsWith(bytes, i, DELTA)) {
+      return stopAtDelta ? i : -1;
+    }
+  }
+  return -2;
+}
+
+/** The index of the quote that closes a JSON string whose contents start at `from`, or -1 (also for a CR). */
+function closingQuote(bytes: Uint8Array, from: number, end: number): number {
+  for (let i = from; i < end; i++) {
+    const byte = bytes[i];
+    if (byte === QUOTE) return i;
+    if (byte === BACKSLASH) i++;
+    else if (byte === CR) return -1;
+  }
+  return -1;
+}
+
+function startsWith(bytes: Uint8Array, at: number, prefix: Uint8Array): boolean {
+  if (at + prefix.length > bytes.length) return false;
+  for (let i = 0; i < prefix.length; i++) if (bytes[at + i] !== prefix[i]) return false;
+  return true;
+}
+
+/** A CR not followed by LF (one at the very end may still be). */
+function hasLoneCr(bytes: Uint8Array): boolean {
+  for (let i = bytes.indexOf(CR); i >= 0; i = bytes.indexOf(CR, i + 1)) {
+    if (i + 1 < bytes.length && bytes[i + 1] !== LF) return true;
+  }
+  return false;
+}
+
+/**
+ * The same bytes as a plain Uint8Array (a Node Buffer is a subclass): the scanning loops stay
+ * monomorphic, which makes them several times faster.
+ */
+function plain(bytes: Uint8Array): Uint8Array {
+  return bytes.constructor === Uint8Array
+    ? bytes
+    : new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const joined = new Uint8Array(a.length + b.length);
+  joined.set(a);
+  joined.set(b, a.length);
+  return joined;
+}

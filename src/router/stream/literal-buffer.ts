@@ -1,0 +1,55 @@
+/**
+ * The inside of many JSON string literals, gathered as they come (text, or UTF-8 bytes passed
+ * through from the upstream) and joined once at the end. Bytes are copied into one growing
+ * buffer and decoded once, not one small decode per delta.
+ */
+import type { ContentLiteral } from "./chat-sse-parser.js";
+
+const decoder = new TextDecoder();
+
+export class LiteralBuffer {
+  private readonly parts: string[] = [];
+  private bytes = new Uint8Array(256);
+  private length = 0;
+
+  /** A literal's inside, as text (no quotes). */
+  addText(inside: string): void {
+    this.flushBytes();
+    this.parts.push(inside);
+  }
+
+  /** A literal, quotes included, as bytes: its inside is copied. */
+  addLiteral(literal: ContentLiteral): void {
+    const from = literal.start + 1;
+    const to = literal.end - 1;
+    const needed = this.length + (to - from);
+    if (needed > this.bytes.length) {
+      const grown = new Uint8Array(Math.max(needed, this.bytes.length * 2));
+      grown.set(this.bytes.subarray(0, this.length));
+      this.bytes = grown;
+    }
+    const { bytes } = this;
+    const source = literal.bytes;
+    let at = this.length;
+    for (let i = from; i < to; i++) bytes[at++] = source[i]!;
+    this.length = at;
+  }
+
+  /** Every inside so far, in order, joined (still JSON-escaped). */
+  joined(): string {
+    this.flushBytes();
+    return this.parts.join("");
+  }
+
+  /** Each inside added as text, and each stretch of bytes between them. */
+  pieces(): readonly string[] {
+    this.flushBytes();
+    return this.parts;
+  }
+
+  private flushBytes(): void {
+    if (this.length === 0) return;
+    this.parts.push(decoder.decode(this.bytes.subarray(0, this.length)));
+    this.length = 0;
+  }
+}
