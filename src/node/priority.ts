@@ -17,10 +17,12 @@ import { setPriority } from "node:os";
 
 /**
  * The nice value of agent runs, unless GROVE_AGENT_NICE (0 to 19; 0 leaves them as they are) says
- * otherwise. Nice values run from -20 (first) to 19 (last); at 10, a busy process gets about a
- * tenth of the CPU that one at 0 gets when both want it, and all of it when nothing else does.
+ * otherwise. Nice values run from -20 (first) to 19 (last). At 19 a busy agent gets a small share
+ * of the CPU while something at 0 wants it (a weight of 15 against 1024), and all of it when
+ * nothing else does. Lower than that is not enough when many agents start at once: each one is
+ * weighed on its own against the daemon, so ten at nice 10 already outweigh it.
  */
-export const BACKGROUND_NICE = 10;
+export const BACKGROUND_NICE = 19;
 
 export function backgroundNice(env: NodeJS.ProcessEnv = process.env): number {
   const raw = env.GROVE_AGENT_NICE?.trim();
