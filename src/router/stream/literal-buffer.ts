@@ -35,13 +35,7 @@ export class LiteralBuffer {
     this.length = at;
   }
 
-  /** Every inside so far, in order, joined (still JSON-escaped). */
-  joined(): string {
-    this.flushBytes();
-    return this.parts.join("");
-  }
-
-  /** Each inside added as text, and each stretch of bytes between them. */
+  /** Each inside added as text, and each stretch of bytes between them, decoded; still JSON-escaped. */
   pieces(): readonly string[] {
     this.flushBytes();
     return this.parts;
