@@ -27,7 +27,15 @@ export function bodyLimit(maxBytes: number): MiddlewareHandler {
     const chunks: Uint8Array[] = [];
     let size = 0;
     for (;;) {
-      const { done, value } = await reader.read();
+      let read: ReadableStreamReadResult<Uint8Array>;
+      try {
+        read = await reader.read();
+      } catch (error) {
+        // The client went away mid-upload, or sent broken chunked framing: its fault, not ours.
+        const reason = error instanceof Error ? error.message : String(error);
+        throw new RouterError(400, `could not read the request body: ${reason}`);
+      }
+      const { done, value } = read;
       if (done) break;
       size += value.length;
       if (size > maxBytes) {

@@ -44,12 +44,12 @@ describe("Responses stream from upstream bytes", () => {
     async (pieces) => {
       const events = parseResponsesSse(await translate(stream, pieces));
       const deltas = events.filter((event) => event.event === "response.output_text.delta");
-      expect(deltas.map((event) => (event.data as { delta: string }).delta)).toEqual(words);
+      expect(deltas.map((event) => (event.data as unknown as { delta: string }).delta)).toEqual(words);
       expect(deltas.map((event) => (event.data as { sequence_number: number }).sequence_number)).toEqual(
         [0, 1, 2, 3].map((i) => deltas[0]!.data.sequence_number + i),
       );
       const done = events.find((event) => event.event === "response.output_text.done");
-      expect((done!.data as { text: string }).text).toBe(words.join(""));
+      expect((done!.data as unknown as { text: string }).text).toBe(words.join(""));
       expect(events.at(-1)?.event).toBe("response.completed");
     },
   );
@@ -62,6 +62,6 @@ describe("Responses stream from upstream bytes", () => {
     const done = parseResponsesSse(text.replace(/\t/g, "\\t")).find(
       (event) => event.event === "response.output_text.done",
     );
-    expect((done!.data as { text: string }).text).toBe('ab\tc say "hi"');
+    expect((done!.data as unknown as { text: string }).text).toBe('ab\tc say "hi"');
   });
 });
