@@ -22,6 +22,7 @@ import { ToolCallAccumulator } from "../stream/tool-call-accumulator.js";
 import type { SseOutput, SsePiece, StreamTranslator } from "../stream/translating-stream.js";
 import { parseToolArguments } from "../translate/repair-tool-arguments.js";
 import { customToolInput } from "./custom-tools.js";
+import { type DeltaFrame, deltaFrame, frameBytes } from "./delta-frame.js";
 import { encodeReasoning } from "./reasoning-carrier.js";
 import {
   newItemId,
@@ -86,25 +87,6 @@ interface OpenPart {
   redacted?: string;
   /** The constant parts of this part's delta frames, made on the first delta. */
   frame?: DeltaFrame;
-}
-
-/** A delta frame is head, sequence number, middle, literal, tail. */
-interface DeltaFrame {
-  head: string;
-  middle: string;
-  tail: string;
-  bytes?: { head: Uint8Array; middle: Uint8Array; tail: Uint8Array };
-}
-
-const utf8Encoder = new TextEncoder();
-
-function deltaFrame(kind: OpenPart["kind"], part: OpenPart): DeltaFrame {
-  const type = kind === "message" ? "response.output_text.delta" : "response.reasoning_text.delta";
-  return {
-    head: `event: ${type}\ndata: {"type":"${type}","sequence_number":`,
-    middle: `,"item_id":"${part.id}","output_index":${part.index},"content_index":0,"delta":`,
-    tail: `${kind === "message" ? ',"logprobs":[]' : ""}}\n\n`,
-  };
 }
 
 export function createResponsesTranslator(options: ResponsesTranslatorOptions): ResponsesTranslator {
@@ -172,7 +154,7 @@ export function createResponsesTranslator(options: ResponsesTranslatorOptions): 
   const appendDelta = (kind: OpenPart["kind"], literal: string | ContentLiteral) => {
     if (open?.kind !== kind) openPart(kind);
     const part = open as OpenPart;
-    part.frame ??= deltaFrame(kind, part);
+    part.frame ??= deltaFrame(kind, part.id, part.index);
     const frame = part.frame;
     const sequenceNumber = String(sequence++);
     if (typeof literal === "string") {
@@ -183,19 +165,15 @@ export function createResponsesTranslator(options: ResponsesTranslatorOptions): 
     part.literals.addLiteral(literal);
     if (out !== "") pieces.push(out);
     out = "";
-    frame.bytes ??= {
-      head: utf8Encoder.encode(frame.head),
-      middle: utf8Encoder.encode(frame.middle),
-      tail: utf8Encoder.encode(frame.tail),
-    };
-    pieces.push(frame.bytes.head, sequenceNumber, frame.bytes.middle, literal, frame.bytes.tail);
+    const bytes = frameBytes(frame);
+    pieces.push(bytes.head, sequenceNumber, bytes.middle, literal, bytes.tail);
   };
 
   const closePart = () => {
     if (!open) return;
     const part = open;
     open = undefined;
-    const text = decodeLiterals(part.literals);
+    const text = part.literals.decoded();
     const where = { item_id: part.id, output_index: part.index, content_index: 0 };
     let item: OutputItem;
     if (part.kind === "message") {
@@ -367,28 +345,4 @@ export function createResponsesTranslator(options: ResponsesTranslatorOptions): 
     },
     response: snapshot,
   };
-}
-
-/** Joined before decoding, so an escaped surrogate pair split across two deltas stays one character. */
-function decodeLiterals(literals: LiteralBuffer): string {
-  const pieces = literals.pieces();
-  try {
-    return JSON.parse(`"${pieces.join("")}"`) as string;
-  } catch {
-    // A backend put a raw control character in a string: decode what can be decoded.
-    return pieces
-      .map((piece) => {
-        try {
-          // biome-ignore lint/suspicious/noControlCharactersInRegex: raw control characters are what is being escaped.
-          return JSON.parse(`"${piece.replace(/[\u0000-\u001f]/g, escapeControl)}"`) as string;
-        } catch {
-          return piece;
-        }
-      })
-      .join("");
-  }
-}
-
-function escapeControl(char: string): string {
-  return `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`;
 }

@@ -35,10 +35,28 @@ export class LiteralBuffer {
     this.length = at;
   }
 
-  /** Each inside added as text, and each stretch of bytes between them, decoded; still JSON-escaped. */
-  pieces(): readonly string[] {
+  /**
+   * The text of every literal so far. Joined before decoding, so an escaped surrogate pair split
+   * across two deltas stays one character.
+   */
+  decoded(): string {
     this.flushBytes();
-    return this.parts;
+    const pieces = this.parts;
+    try {
+      return JSON.parse(`"${pieces.join("")}"`) as string;
+    } catch {
+      // A backend put a raw control character in a string: decode what can be decoded.
+      return pieces
+        .map((piece) => {
+          try {
+            // biome-ignore lint/suspicious/noControlCharactersInRegex: raw control characters are what is being escaped.
+            return JSON.parse(`"${piece.replace(/[\u0000-\u001f]/g, escapeControl)}"`) as string;
+          } catch {
+            return piece;
+          }
+        })
+        .join("");
+    }
   }
 
   private flushBytes(): void {
@@ -46,4 +64,8 @@ export class LiteralBuffer {
     this.parts.push(decoder.decode(this.bytes.subarray(0, this.length)));
     this.length = 0;
   }
+}
+
+function escapeControl(char: string): string {
+  return `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`;
 }
