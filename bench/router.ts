@@ -30,7 +30,7 @@
  *   BENCH_FRAMES_PER_TICK=10     frames the upstream writes per event-loop turn ("frames" mode)
  *   BENCH_ROUTER_NODE_ARGS=      extra node flags for the router, e.g. "--cpu-prof --cpu-prof-dir=/tmp/p"
  */
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -79,6 +79,8 @@ const upstream = await startServerChild(
 );
 let router: ServerChild | undefined;
 let worker: WorkerdChild | undefined;
+// The router's request log (on, as for users) goes to a scratch GROVE_HOME, not the user's.
+const routerHome = mkdtempSync(join(tmpdir(), "grove-bench-router-"));
 try {
   router = await startServerChild(
     "router",
@@ -96,12 +98,7 @@ try {
       "--log-level",
       "warn",
     ],
-    // Its request log (on, as for users) goes to a scratch GROVE_HOME, not the user's.
-    {
-      cwd: root,
-      env: { ...env, GROVE_HOME: mkdtempSync(join(tmpdir(), "grove-bench-router-")) },
-      ready: /grove router listening on (\S+)/,
-    },
+    { cwd: root, env: { ...env, GROVE_HOME: routerHome }, ready: /grove router listening on (\S+)/ },
   );
   worker = await startWorkerdChild(root, upstream.url, MODEL);
   await main(router, worker);
@@ -109,6 +106,7 @@ try {
   await worker?.stop();
   await router?.stop();
   await upstream.stop();
+  rmSync(routerHome, { recursive: true, force: true });
 }
 
 async function main(router: ServerChild, worker: WorkerdChild): Promise<void> {
