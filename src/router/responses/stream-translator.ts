@@ -18,8 +18,9 @@ import type { ChatChunk, ChatChunkChoice, ChatDelta, ChatUsage } from "../../pro
 import type { ContentLiteral } from "../stream/chat-sse-parser.js";
 import { dispatchChatEvents } from "../stream/dispatch-chat-events.js";
 import { LiteralBuffer } from "../stream/literal-buffer.js";
+import { SseOutputBuffer } from "../stream/sse-output.js";
 import { ToolCallAccumulator } from "../stream/tool-call-accumulator.js";
-import type { SseOutput, SsePiece, StreamTranslator } from "../stream/translating-stream.js";
+import type { StreamTranslator } from "../stream/translating-stream.js";
 import { parseToolArguments } from "../translate/repair-tool-arguments.js";
 import { customToolInput } from "./custom-tools.js";
 import { type DeltaFrame, deltaFrame, frameBytes } from "./delta-frame.js";
@@ -90,9 +91,7 @@ interface OpenPart {
 }
 
 export function createResponsesTranslator(options: ResponsesTranslatorOptions): ResponsesTranslator {
-  let out = "";
-  /** What came before `out`, when an upstream literal went out as bytes. */
-  let pieces: SsePiece[] = [];
+  const out = new SseOutputBuffer();
   let sequence = 0;
   const output: OutputItem[] = [];
   let open: OpenPart | undefined;
@@ -106,7 +105,7 @@ export function createResponsesTranslator(options: ResponsesTranslatorOptions): 
 
   const emit = (type: string, fields: Record<string, unknown>) => {
     const data = JSON.stringify({ type, sequence_number: sequence++, ...fields });
-    out += `event: ${type}\ndata: ${data}\n\n`;
+    out.write(`event: ${type}\ndata: ${data}\n\n`);
   };
 
   const snapshot = (): ResponseObject => ({
@@ -159,14 +158,16 @@ export function createResponsesTranslator(options: ResponsesTranslatorOptions): 
     const sequenceNumber = String(sequence++);
     if (typeof literal === "string") {
       part.literals.addText(literal.slice(1, -1));
-      out += `${frame.head}${sequenceNumber}${frame.middle}${literal}${frame.tail}`;
+      out.write(`${frame.head}${sequenceNumber}${frame.middle}${literal}${frame.tail}`);
       return;
     }
     part.literals.addLiteral(literal);
-    if (out !== "") pieces.push(out);
-    out = "";
     const bytes = frameBytes(frame);
-    pieces.push(bytes.head, sequenceNumber, bytes.middle, literal, bytes.tail);
+    out.pass(bytes.head);
+    out.pass(sequenceNumber);
+    out.pass(bytes.middle);
+    out.pass(literal);
+    out.pass(bytes.tail);
   };
 
   const closePart = () => {
@@ -288,21 +289,6 @@ export function createResponsesTranslator(options: ResponsesTranslatorOptions): 
     return undefined;
   };
 
-  /** Text only: bytes come in with `push`, which takes them with takeOutput. */
-  const take = () => {
-    const text = out;
-    out = "";
-    return text;
-  };
-  const takeOutput = (): SseOutput => {
-    const text = take();
-    if (pieces.length === 0) return text;
-    const taken = pieces;
-    pieces = [];
-    if (text !== "") taken.push(text);
-    return taken;
-  };
-
   return {
     get ended() {
       return ended;
@@ -311,7 +297,7 @@ export function createResponsesTranslator(options: ResponsesTranslatorOptions): 
     start() {
       emit("response.created", { response: snapshot() });
       emit("response.in_progress", { response: snapshot() });
-      return take();
+      return out.takeText();
     },
     push(events) {
       dispatchChatEvents<SourceChunk>(events, {
@@ -320,7 +306,7 @@ export function createResponsesTranslator(options: ResponsesTranslatorOptions): 
         text: (literal) => appendDelta("message", literal),
         chunk: handleChunk,
       });
-      return takeOutput();
+      return out.take();
     },
     pushChunks(chunks) {
       for (const chunk of chunks) {
@@ -328,11 +314,11 @@ export function createResponsesTranslator(options: ResponsesTranslatorOptions): 
         const outcome = handleChunk(chunk);
         if (outcome !== undefined) end(outcome === "" ? undefined : outcome);
       }
-      return take();
+      return out.takeText();
     },
     finish() {
       end();
-      return take();
+      return out.takeText();
     },
     cancel() {
       if (ended) return;

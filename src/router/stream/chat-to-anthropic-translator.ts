@@ -19,8 +19,8 @@ import { sanitizeToolId } from "../translate/tool-ids.js";
 import type { ToolNameMap } from "../translate/tool-names.js";
 import type { ContentLiteral, SseItem } from "./chat-sse-parser.js";
 import { dispatchChatEvents } from "./dispatch-chat-events.js";
+import { type SseOutput, SseOutputBuffer } from "./sse-output.js";
 import { ToolCallAccumulator } from "./tool-call-accumulator.js";
-import type { SseOutput, SsePiece } from "./translating-stream.js";
 
 export interface StreamSummary {
   stopReason: StopReason | null;
@@ -57,9 +57,7 @@ const DELTA_TAIL = "}}\n\n";
 const DELTA_TAIL_BYTES = utf8.encode(DELTA_TAIL);
 
 export function createChatToAnthropicTranslator(options: TranslatorOptions): ChatToAnthropicTranslator {
-  let out = "";
-  /** What came before `out`, when an upstream literal went out as bytes. */
-  let pieces: SsePiece[] = [];
+  const out = new SseOutputBuffer();
   let blockIndex = -1;
   let open: "none" | "text" | "thinking" = "none";
   const toolCalls = new ToolCallAccumulator();
@@ -73,12 +71,14 @@ export function createChatToAnthropicTranslator(options: TranslatorOptions): Cha
   const closeOpenBlock = () => {
     if (open === "none") return;
     if (open === "thinking") {
-      out += frame(
-        "content_block_delta",
-        `{"type":"content_block_delta","index":${blockIndex},"delta":{"type":"signature_delta","signature":"${UNSIGNED_THINKING_SIGNATURE}"}}`,
+      out.write(
+        frame(
+          "content_block_delta",
+          `{"type":"content_block_delta","index":${blockIndex},"delta":{"type":"signature_delta","signature":"${UNSIGNED_THINKING_SIGNATURE}"}}`,
+        ),
       );
     }
-    out += frame("content_block_stop", `{"type":"content_block_stop","index":${blockIndex}}`);
+    out.write(frame("content_block_stop", `{"type":"content_block_stop","index":${blockIndex}}`));
     open = "none";
   };
 
@@ -87,9 +87,11 @@ export function createChatToAnthropicTranslator(options: TranslatorOptions): Cha
     blockIndex += 1;
     open = kind;
     const block = kind === "text" ? `{"type":"text","text":""}` : `{"type":"thinking","thinking":""}`;
-    out += frame(
-      "content_block_start",
-      `{"type":"content_block_start","index":${blockIndex},"content_block":${block}}`,
+    out.write(
+      frame(
+        "content_block_start",
+        `{"type":"content_block_start","index":${blockIndex},"content_block":${block}}`,
+      ),
     );
   };
 
@@ -111,13 +113,13 @@ export function createChatToAnthropicTranslator(options: TranslatorOptions): Cha
     if (open !== kind) openBlock(kind);
     const head = deltaHeadOf(kind);
     if (typeof literal === "string") {
-      out += `${head.text}${literal}${DELTA_TAIL}`;
+      out.write(`${head.text}${literal}${DELTA_TAIL}`);
       return;
     }
-    if (out !== "") pieces.push(out);
-    out = "";
     head.bytes ??= utf8.encode(head.text);
-    pieces.push(head.bytes, literal, DELTA_TAIL_BYTES);
+    out.pass(head.bytes);
+    out.pass(literal);
+    out.pass(DELTA_TAIL_BYTES);
   };
 
   const finishBlocks = () => {
@@ -132,16 +134,20 @@ export function createChatToAnthropicTranslator(options: TranslatorOptions): Cha
         name: options.toolNames.toClient(call.name),
         input: {},
       };
-      out += frame(
-        "content_block_start",
-        `{"type":"content_block_start","index":${blockIndex},"content_block":${JSON.stringify(block)}}`,
+      out.write(
+        frame(
+          "content_block_start",
+          `{"type":"content_block_start","index":${blockIndex},"content_block":${JSON.stringify(block)}}`,
+        ),
       );
       const delta = { type: "input_json_delta", partial_json: parseToolArguments(call.args).json };
-      out += frame(
-        "content_block_delta",
-        `{"type":"content_block_delta","index":${blockIndex},"delta":${JSON.stringify(delta)}}`,
+      out.write(
+        frame(
+          "content_block_delta",
+          `{"type":"content_block_delta","index":${blockIndex},"delta":${JSON.stringify(delta)}}`,
+        ),
       );
-      out += frame("content_block_stop", `{"type":"content_block_stop","index":${blockIndex}}`);
+      out.write(frame("content_block_stop", `{"type":"content_block_stop","index":${blockIndex}}`));
     }
   };
 
@@ -151,7 +157,9 @@ export function createChatToAnthropicTranslator(options: TranslatorOptions): Cha
     const mappedUsage = mapUsage(usage);
     if (error !== undefined) {
       closeOpenBlock();
-      out += frame("error", JSON.stringify({ type: "error", error: { type: "api_error", message: error } }));
+      out.write(
+        frame("error", JSON.stringify({ type: "error", error: { type: "api_error", message: error } })),
+      );
       options.onEnd?.({ stopReason: null, usage: mappedUsage, error });
       return;
     }
@@ -167,8 +175,8 @@ export function createChatToAnthropicTranslator(options: TranslatorOptions): Cha
       delta: { stop_reason: stop.stopReason, stop_sequence: stop.stopSequence },
       usage: mappedUsage,
     };
-    out += frame("message_delta", JSON.stringify(messageDelta));
-    out += frame("message_stop", `{"type":"message_stop"}`);
+    out.write(frame("message_delta", JSON.stringify(messageDelta)));
+    out.write(frame("message_stop", `{"type":"message_stop"}`));
     options.onEnd?.({ stopReason: stop.stopReason, usage: mappedUsage });
   };
 
@@ -195,16 +203,6 @@ export function createChatToAnthropicTranslator(options: TranslatorOptions): Cha
       if (chunk.usage) return "";
     }
     return undefined;
-  };
-
-  const take = (): SseOutput => {
-    const text = out;
-    out = "";
-    if (pieces.length === 0) return text;
-    const taken = pieces;
-    pieces = [];
-    if (text !== "") taken.push(text);
-    return taken;
   };
 
   return {
@@ -240,14 +238,11 @@ export function createChatToAnthropicTranslator(options: TranslatorOptions): Cha
         text: (literal) => appendDelta("text", literal),
         chunk: handleChunk,
       });
-      return take();
+      return out.take();
     },
     finish() {
       end();
-      // Text only: bytes come in with a push, which takes them all.
-      const text = out;
-      out = "";
-      return text;
+      return out.takeText();
     },
     cancel() {
       if (ended) return;

@@ -5,15 +5,9 @@
  * failure (reset, timeout) is reported to the translator in-band instead of tearing the
  * client's stream down.
  */
-import { type ContentLiteral, createChatSseParser, type SseItem } from "./chat-sse-parser.js";
+import { createChatSseParser, type SseItem } from "./chat-sse-parser.js";
+import { asPieces, type SseOutput, toBytes } from "./sse-output.js";
 import { createSseBatchParser, type SseEvent, UPSTREAM_FAILURE_EVENT } from "./sse-parse-stream.js";
-
-/**
- * Client SSE, as text or as pieces: text, bytes (frame parts a translator encoded once and
- * reuses) and upstream content literals, which are passed through as the bytes they came in.
- */
-export type SseOutput = string | readonly SsePiece[];
-export type SsePiece = string | Uint8Array | ContentLiteral;
 
 /** A pure translator: upstream events in, client SSE out. */
 export interface StreamTranslator {
@@ -96,53 +90,6 @@ export function createTranslatingStream(
     },
   };
   return new TransformStream<Uint8Array, Uint8Array>(transformer);
-}
-
-function asPieces(output: SseOutput): readonly SsePiece[] {
-  return typeof output === "string" ? [output] : output;
-}
-
-/** One byte array for one write, however many pieces the translator made (one allocation). */
-function toBytes(output: SseOutput): Uint8Array {
-  if (typeof output === "string") return encoder.encode(output);
-  let room = 0;
-  for (const piece of output) {
-    room +=
-      typeof piece === "string"
-        ? piece.length * 3
-        : piece instanceof Uint8Array
-          ? piece.length
-          : piece.end - piece.start;
-  }
-  const bytes = new Uint8Array(room);
-  let at = 0;
-  for (const piece of output) {
-    if (typeof piece === "string") {
-      at = writeText(bytes, at, piece);
-    } else if (piece instanceof Uint8Array) {
-      bytes.set(piece, at);
-      at += piece.length;
-    } else {
-      // Literals are a few bytes: a loop beats making a view to copy from.
-      const source = piece.bytes;
-      for (let i = piece.start; i < piece.end; i++) bytes[at++] = source[i]!;
-    }
-  }
-  return bytes.subarray(0, at);
-}
-
-/** Writes `text` as UTF-8 at `at`; short ASCII (a number, a closing brace) without an encoder call. */
-function writeText(bytes: Uint8Array, at: number, text: string): number {
-  if (text.length <= 32) {
-    let i = 0;
-    for (; i < text.length; i++) {
-      const code = text.charCodeAt(i);
-      if (code >= 0x80) break;
-      bytes[at + i] = code;
-    }
-    if (i === text.length) return at + i;
-  }
-  return at + encoder.encodeInto(text, bytes.subarray(at)).written;
 }
 
 /**
