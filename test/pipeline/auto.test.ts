@@ -5,7 +5,7 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { disposeAll, eventsOf, git, groveOk, makeSandbox, taskEvents } from "../orchestrator/harness.js";
+import { disposeAll, eventsOf, git, makeSandbox, taskEvents } from "../orchestrator/harness.js";
 import { featureScripts, IDEA, SPEC } from "./feature-scripts.js";
 import {
   artifact,
@@ -14,6 +14,7 @@ import {
   pipelineView,
   runsOf,
   settle,
+  startPlan,
   stepTrail,
   useRoleScripts,
 } from "./pipeline-harness.js";
@@ -25,7 +26,7 @@ describe("grove plan --auto", () => {
     const sandbox = makeSandbox("grove-auto-");
     const repo = await pipelineRepo(sandbox, { chunkSize: 2 });
     useRoleScripts(sandbox, featureScripts({ askAnyway: true, chunk1Review: "approve" }));
-    const id = Number((await groveOk(sandbox, ["plan", "--auto", IDEA], { cwd: repo })).trim());
+    const id = await startPlan(sandbox, repo, "--auto", IDEA);
     const task = await settle(sandbox, id, "done");
 
     // Never an inbox item, never waiting for the user.

@@ -42,6 +42,7 @@ import {
   ROLE_MODELS,
   runsOf,
   settle,
+  startPlan,
   stepTrail,
   useRoleScripts,
   waitForPipeline,
@@ -275,7 +276,7 @@ describe("the feature pipeline", () => {
       text: "This session is read-only, so I cannot write the spec file.",
     });
     useRoleScripts(sandbox, scripts);
-    const id = Number((await groveOk(sandbox, ["plan", IDEA], { cwd: repo })).trim());
+    const id = await startPlan(sandbox, repo, IDEA);
     const task = await settle(sandbox, id, "waiting-for-input");
     const { pipeline } = await pipelineView(sandbox, id);
     expect(pipeline!.gate?.about).toBe("spec");

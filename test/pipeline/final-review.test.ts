@@ -5,7 +5,7 @@
  */
 import { afterEach, describe, expect, it } from "vitest";
 import type { ScriptReply } from "../../src/router/script/script-schema.js";
-import { disposeAll, eventsOf, git, groveOk, makeSandbox, taskEvents } from "../orchestrator/harness.js";
+import { disposeAll, eventsOf, git, makeSandbox, taskEvents } from "../orchestrator/harness.js";
 import { APPROVED, featureScripts, IDEA } from "./feature-scripts.js";
 import {
   artifact,
@@ -15,6 +15,7 @@ import {
   reply,
   runsOf,
   settle,
+  startPlan,
   step,
   stepTrail,
   useRoleScripts,
@@ -76,7 +77,7 @@ describe("the final review and the tests", () => {
       ...scripts.reviewer,
     ];
     useRoleScripts(sandbox, { ...scripts, implementer, reviewer });
-    const id = Number((await groveOk(sandbox, ["plan", "--auto", IDEA], { cwd: repo })).trim());
+    const id = await startPlan(sandbox, repo, "--auto", IDEA);
     const task = await settle(sandbox, id, "done");
 
     const events = await taskEvents(sandbox, id);

@@ -88,6 +88,11 @@ export function pipelineRepo(sandbox: Sandbox, pipeline: Record<string, unknown>
   });
 }
 
+/** `grove plan <args…>` in `repo`; resolves with the new task's id. */
+export async function startPlan(sandbox: Sandbox, repo: string, ...args: string[]): Promise<number> {
+  return Number((await groveOk(sandbox, ["plan", ...args], { cwd: repo })).trim());
+}
+
 // ---------------------------------------------------------------------------------------------
 // Script building blocks, in the style of src/router/script/demo-pipeline-script.ts
 

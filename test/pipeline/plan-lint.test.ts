@@ -5,7 +5,7 @@
  */
 import { afterEach, describe, expect, it } from "vitest";
 import { formatLintProblems, lintPlan } from "../../src/orchestrator/pipeline/formats/index.js";
-import { disposeAll, eventsOf, git, groveOk, makeSandbox, taskEvents } from "../orchestrator/harness.js";
+import { disposeAll, eventsOf, git, makeSandbox, taskEvents } from "../orchestrator/harness.js";
 import { featureScripts, IDEA, PLACEHOLDER_STEPS, PLACEHOLDER_TEST, PLAN, SPEC } from "./feature-scripts.js";
 import {
   artifact,
@@ -14,6 +14,7 @@ import {
   pipelineView,
   runsOf,
   settle,
+  startPlan,
   stepTrail,
   useRoleScripts,
 } from "./pipeline-harness.js";
@@ -25,7 +26,7 @@ describe("the plan check", () => {
     const sandbox = makeSandbox("grove-plan-lint-");
     const repo = await pipelineRepo(sandbox, { chunkSize: 2 });
     useRoleScripts(sandbox, featureScripts({ placeholderPlan: true, chunk1Review: "approve" }));
-    const id = Number((await groveOk(sandbox, ["plan", "--auto", IDEA], { cwd: repo })).trim());
+    const id = await startPlan(sandbox, repo, "--auto", IDEA);
     const task = await settle(sandbox, id, "done");
     const { pipeline } = await pipelineView(sandbox, id);
     const { specPath, planPath } = pipeline!;

@@ -37,6 +37,7 @@ import {
   reply,
   runsOf,
   settle,
+  startPlan,
   step,
   stepTrail,
   useRoleScripts,
@@ -101,7 +102,7 @@ describe("a daemon restart in the middle of the pipeline", () => {
       sandbox,
       featureScripts({ chunk1Review: "approve", implementerHold: hold.command, reviewDelayMs: 8_000 }),
     );
-    const id = Number((await groveOk(sandbox, ["plan", IDEA], { cwd: repo })).trim());
+    const id = await startPlan(sandbox, repo, IDEA);
     const daemons = [readInfo(sandbox.home)!.pid];
 
     // 1. At the spec gate: the gate survives the restart and is approved on the new daemon.
@@ -197,7 +198,7 @@ describe("a daemon restart in the middle of the pipeline", () => {
     // The reviewer's provider refuses every request (a 400 is not retried).
     const down = { repeat: true, status: 400, error: "the reviewer's provider is down" };
     useRoleScripts(sandbox, { ...scripts, reviewer: [down] });
-    const id = Number((await groveOk(sandbox, ["plan", "--auto", IDEA], { cwd: repo })).trim());
+    const id = await startPlan(sandbox, repo, "--auto", IDEA);
 
     const failed = await settle(sandbox, id, "failed");
     expect(failed.error).toMatch(/^review step: .*; grove resume \d+ retries it$/);

@@ -24,6 +24,7 @@ import {
   pipelineView,
   runsOf,
   settle,
+  startPlan,
   stepTrail,
   useRoleScripts,
   waitForPipeline,
@@ -36,7 +37,7 @@ describe("the review cap", () => {
     const sandbox = makeSandbox("grove-review-cap-");
     const repo = await pipelineRepo(sandbox, { chunkSize: 1, reviewRounds: 2 });
     useRoleScripts(sandbox, featureScripts({ chunk1Review: "always" }));
-    const id = Number((await groveOk(sandbox, ["plan", "--auto", IDEA], { cwd: repo })).trim());
+    const id = await startPlan(sandbox, repo, "--auto", IDEA);
 
     // Two rounds of CHANGES_REQUESTED: the task waits, with no agent running.
     const waiting = await settle(sandbox, id, "waiting-for-input");
