@@ -70,7 +70,12 @@ export function createChatSseParser(): ChatSseParser {
   let template: Template | undefined;
 
   /** For a one-line event at [start, end): its content literal, or undefined for the full path. */
-  const literalOf = (bytes: Uint8Array, view: DataView, start: number, end: number) => {
+  const literalOf = (
+    bytes: Uint8Array,
+    view: DataView,
+    start: number,
+    end: number,
+  ): ContentLiteral | undefined => {
     if (template && start + template.before.length < end && equalBytes(view, start, template.beforeView)) {
       const open = start + template.before.length - 1;
       const close = closingQuote(bytes, open + 1, end);
@@ -79,7 +84,7 @@ export function createChatSseParser(): ChatSseParser {
         const same =
           end - afterStart === template.after.length && equalBytes(view, afterStart, template.afterView);
         if (same || (bytes[afterStart] === CLOSE_BRACE && keysClear(bytes, afterStart + 1, end))) {
-          return { start: open, end: afterStart };
+          return { bytes, start: open, end: afterStart };
         }
       }
     }
@@ -94,7 +99,7 @@ export function createChatSseParser(): ChatSseParser {
         afterView: new DataView(after.buffer),
       };
     }
-    return literal;
+    return literal && { bytes, start: literal.start, end: literal.end };
   };
 
   return {
@@ -130,7 +135,7 @@ export function createChatSseParser(): ChatSseParser {
         const literal = singleLine ? literalOf(bytes, view, start, newline) : undefined;
         if (literal) {
           // "" adds nothing.
-          if (literal.end - literal.start > 2) items.push({ bytes, start: literal.start, end: literal.end });
+          if (literal.end - literal.start > 2) items.push(literal);
         } else {
           const event = bytes.subarray(start, next);
           if (hasLoneCr(event)) {
