@@ -3,11 +3,7 @@
  * replayed from chunks (a backend that ignored `stream:true`), or one JSON response object.
  */
 import { RouterError } from "../errors.js";
-import {
-  createTranslatingStream,
-  pipeUpstream,
-  type StreamTranslator,
-} from "../stream/translating-stream.js";
+import { pipeUpstream, type StreamTranslator } from "../stream/translating-stream.js";
 import { SSE_HEADERS } from "../upstream/chat-target.js";
 import { convertChunks } from "./convert-completion.js";
 import { responsesUsage } from "./response-object.js";
@@ -35,12 +31,12 @@ export function streamReply(
   wrap: (translator: ResponsesTranslator) => StreamTranslator = (translator) => translator,
 ): Response {
   const translator = createResponsesTranslator({ ...context.translator, onEnd: context.onEnd });
-  const translating = createTranslatingStream(wrap(translator), {
+  const translated = pipeUpstream(body, wrap(translator), {
     pingIntervalMs: context.pingIntervalMs,
     pingFrame: RESPONSES_PING_FRAME,
     signal: context.signal,
   });
-  return new Response(pipeUpstream(body, translating), { status: 200, headers: SSE_HEADERS });
+  return new Response(translated, { status: 200, headers: SSE_HEADERS });
 }
 
 /** A whole reply, already in chunks: as SSE for a streaming client, else as one JSON object. */

@@ -40,5 +40,9 @@ export function translateChatStream(
   body: ReadableStream<Uint8Array>,
   options: ChatToAnthropicOptions,
 ): ReadableStream<Uint8Array> {
-  return pipeUpstream(body, createChatToAnthropicStream(options));
+  return pipeUpstream(body, createChatToAnthropicTranslator(options), {
+    pingIntervalMs: options.pingIntervalMs,
+    pingFrame: PING_FRAME,
+    signal: options.signal,
+  });
 }

@@ -37,80 +37,127 @@ export interface TranslatingStreamOptions {
 
 const encoder = new TextEncoder();
 
-export function createTranslatingStream(
-  translator: StreamTranslator,
-  options: TranslatingStreamOptions,
-): TransformStream<Uint8Array, Uint8Array> {
+/** The glue around one translator: parser, output assembly and ping timer, for either stream shape. */
+interface Translation {
+  /** Sends the opening frames and starts the ping timer. */
+  start(enqueue: (bytes: Uint8Array) => void): void;
+  /** One upstream read → the client's bytes for it (undefined when there are none). */
+  chunk(bytes: Uint8Array): Uint8Array | undefined;
+  /** The upstream ended: the closing frames, if any. */
+  end(): Uint8Array | undefined;
+  cancel(): void;
+}
+
+function createTranslation(translator: StreamTranslator, options: TranslatingStreamOptions): Translation {
   const parser = translator.takesContentLiterals ? createChatSseParser() : createSseBatchParser();
-  const pingBytes = encoder.encode(options.pingFrame);
   let wroteSinceTick = true;
   let timer: ReturnType<typeof setInterval> | undefined;
   const stopPings = () => {
     if (timer !== undefined) clearInterval(timer);
     timer = undefined;
   };
-  const send = (controller: TransformStreamDefaultController<Uint8Array>, output: SseOutput) => {
+  const bytesOf = (output: SseOutput): Uint8Array | undefined => {
     const bytes = toBytes(output);
-    if (bytes.length === 0) return;
-    controller.enqueue(bytes);
+    if (bytes.length === 0) return undefined;
     wroteSinceTick = true;
     if (translator.ended) stopPings();
+    return bytes;
   };
-  // `cancel` is in the Streams spec and Node 20, but not yet in TypeScript's DOM types.
-  const transformer: Transformer<Uint8Array, Uint8Array> & { cancel(reason: unknown): void } = {
-    start(controller) {
-      send(controller, translator.start());
+  return {
+    start(enqueue) {
+      const opening = bytesOf(translator.start());
+      if (opening) enqueue(opening);
       options.signal?.addEventListener("abort", stopPings, { once: true });
-      if (options.pingIntervalMs <= 0) return;
+      if (options.pingIntervalMs <= 0 || translator.ended) return;
+      const pingBytes = encoder.encode(options.pingFrame);
       timer = setInterval(() => {
         if (wroteSinceTick) {
           wroteSinceTick = false;
           return;
         }
         try {
-          controller.enqueue(pingBytes);
+          enqueue(pingBytes);
         } catch {
           stopPings(); // The stream is already closed or cancelled.
         }
       }, options.pingIntervalMs);
     },
-    transform(chunk, controller) {
-      if (translator.ended) return;
-      const events = parser.feed(chunk);
-      if (events.length > 0) send(controller, translator.push(events));
+    chunk(bytes) {
+      if (translator.ended) return undefined;
+      const events = parser.feed(bytes);
+      return events.length > 0 ? bytesOf(translator.push(events)) : undefined;
     },
-    flush(controller) {
+    end() {
       stopPings();
-      if (!translator.ended)
-        send(controller, [...asPieces(translator.push(parser.end())), translator.finish()]);
+      if (translator.ended) return undefined;
+      return bytesOf([...asPieces(translator.push(parser.end())), translator.finish()]);
     },
     cancel() {
       stopPings();
       translator.cancel();
     },
   };
+}
+
+/** The translator as a TransformStream: upstream SSE bytes in, client SSE bytes out. */
+export function createTranslatingStream(
+  translator: StreamTranslator,
+  options: TranslatingStreamOptions,
+): TransformStream<Uint8Array, Uint8Array> {
+  const translation = createTranslation(translator, options);
+  const enqueueTo = (controller: TransformStreamDefaultController<Uint8Array>, bytes?: Uint8Array) => {
+    if (bytes) controller.enqueue(bytes);
+  };
+  // `cancel` is in the Streams spec and Node 20, but not yet in TypeScript's DOM types.
+  const transformer: Transformer<Uint8Array, Uint8Array> & { cancel(reason: unknown): void } = {
+    start: (controller) => translation.start((bytes) => controller.enqueue(bytes)),
+    transform: (chunk, controller) => enqueueTo(controller, translation.chunk(chunk)),
+    flush: (controller) => enqueueTo(controller, translation.end()),
+    cancel: () => translation.cancel(),
+  };
   return new TransformStream<Uint8Array, Uint8Array>(transformer);
 }
 
 /**
- * Pipes an upstream body through a translating stream. A read failure does not tear the
- * client's stream down: it reaches the translator as an `UPSTREAM_FAILURE_EVENT`.
+ * An upstream body, translated: the client's stream pulls from the upstream's reader, so one
+ * read costs one promise and backpressure and cancellation reach the upstream directly (no pipe
+ * between two streams). A read failure does not tear the client's stream down: it reaches the
+ * translator as an `UPSTREAM_FAILURE_EVENT`.
  */
 export function pipeUpstream(
   body: ReadableStream<Uint8Array>,
-  translating: TransformStream<Uint8Array, Uint8Array>,
+  translator: StreamTranslator,
+  options: TranslatingStreamOptions,
 ): ReadableStream<Uint8Array> {
-  body
-    .pipeTo(translating.writable, { preventAbort: true })
-    .catch(async (error: unknown) => {
-      const writer = translating.writable.getWriter();
-      await writer.write(encoder.encode(failureEvent(error)));
-      await writer.close();
-    })
-    .catch(() => {
-      // The client is gone too: there is nobody left to tell.
-    });
-  return translating.readable;
+  const translation = createTranslation(translator, options);
+  const reader = body.getReader();
+  const finish = (controller: ReadableStreamDefaultController<Uint8Array>, last?: Uint8Array) => {
+    const closing = translation.end();
+    if (last) controller.enqueue(last);
+    if (closing) controller.enqueue(closing);
+    controller.close();
+  };
+  return new ReadableStream<Uint8Array>({
+    start: (controller) => translation.start((bytes) => controller.enqueue(bytes)),
+    async pull(controller) {
+      for (;;) {
+        let read: ReadableStreamReadResult<Uint8Array>;
+        try {
+          read = await reader.read();
+        } catch (error) {
+          finish(controller, translation.chunk(encoder.encode(failureEvent(error))));
+          return;
+        }
+        if (read.done) return finish(controller);
+        const bytes = translation.chunk(read.value);
+        if (bytes) return controller.enqueue(bytes);
+      }
+    },
+    cancel(reason) {
+      translation.cancel();
+      return reader.cancel(reason);
+    },
+  });
 }
 
 function failureEvent(error: unknown): string {
