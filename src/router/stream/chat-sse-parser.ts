@@ -11,9 +11,10 @@
  * Finding out that an event is plain content means looking at all of its bytes. But an
  * upstream sends the same bytes before the literal in every such event of a stream (id,
  * created, model, …) and after it, so once one event has been checked key by key, the next
- * ones are compared with it, four bytes at a time, and checked key by key only where they
- * differ from it.
+ * ones are compared with it a word at a time (byte-template.ts), before even looking for
+ * where they end, and checked key by key only where they differ from it.
  */
+import { ByteTemplate, wordsOf } from "./byte-template.js";
 import { createSseBatchParser, type SseEvent } from "./sse-parse-stream.js";
 
 /**
@@ -54,12 +55,10 @@ const CONTENT = ascii('"content":"');
 
 /** An event's bytes before and after its content literal, once checked key by key. */
 interface Template {
-  /** Up to the literal's opening quote, included. */
-  before: Uint8Array;
-  beforeView: DataView;
-  /** From just after the literal's closing quote to the end of the event. */
-  after: Uint8Array;
-  afterView: DataView;
+  /** From the event's start up to the literal's opening quote, included. */
+  before: ByteTemplate;
+  /** From just after the literal's closing quote to the end of the event's line. */
+  after: ByteTemplate;
 }
 
 export function createChatSseParser(): ChatSseParser {
@@ -69,34 +68,33 @@ export function createChatSseParser(): ChatSseParser {
   let first = true;
   let template: Template | undefined;
 
-  /** For a one-line event at [start, end): its content literal, or undefined for the full path. */
-  const literalOf = (
+  /**
+   * The event at `start`, when it is the template's with another literal and ends the usual way
+   * ("\n\n"): where its literal is, found without looking for the event's end first.
+   */
+  const templateLiteral = (
     bytes: Uint8Array,
-    view: DataView,
+    words: Uint32Array,
     start: number,
-    end: number,
   ): ContentLiteral | undefined => {
-    if (template && start + template.before.length < end && equalBytes(view, start, template.beforeView)) {
-      const open = start + template.before.length - 1;
-      const close = closingQuote(bytes, open + 1, end);
-      if (close >= 0) {
-        const afterStart = close + 1;
-        const same =
-          end - afterStart === template.after.length && equalBytes(view, afterStart, template.afterView);
-        if (same || (bytes[afterStart] === CLOSE_BRACE && keysClear(bytes, afterStart + 1, end))) {
-          return { bytes, start: open, end: afterStart };
-        }
-      }
-    }
+    if (!template || start + template.before.length >= bytes.length) return undefined;
+    if (!template.before.matches(bytes, words, start)) return undefined;
+    const open = start + template.before.length - 1;
+    const close = closingQuote(bytes, open + 1, bytes.length);
+    if (close < 0) return undefined;
+    const lineEnd = close + 1 + template.after.length;
+    if (lineEnd + 2 > bytes.length || bytes[lineEnd] !== LF || bytes[lineEnd + 1] !== LF) return undefined;
+    if (!template.after.matches(bytes, words, close + 1)) return undefined;
+    return { bytes, start: open, end: close + 1 };
+  };
+
+  /** For a one-line event at [start, end): its content literal, or undefined for the full path. */
+  const literalOf = (bytes: Uint8Array, start: number, end: number): ContentLiteral | undefined => {
     const literal = checkedLiteral(bytes, start, end);
     if (literal) {
-      const before = bytes.slice(start, literal.start + 1);
-      const after = bytes.slice(literal.end, end);
       template = {
-        before,
-        beforeView: new DataView(before.buffer),
-        after,
-        afterView: new DataView(after.buffer),
+        before: new ByteTemplate(bytes.subarray(start, literal.start + 1)),
+        after: new ByteTemplate(bytes.subarray(literal.end, end)),
       };
     }
     return literal && { bytes, start: literal.start, end: literal.end };
@@ -115,12 +113,22 @@ export function createChatSseParser(): ChatSseParser {
         first = false;
         if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) bytes = bytes.subarray(3);
       }
-      const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+      const words = wordsOf(bytes);
       const items: SseItem[] = [];
       let start = 0;
       let from = 0;
       let singleLine = true;
       for (;;) {
+        if (start === from) {
+          const known = templateLiteral(bytes, words, start);
+          if (known) {
+            // "" adds nothing.
+            if (known.end - known.start > 2) items.push(known);
+            // The literal's closing quote, the rest of the line, then "\n\n".
+            start = from = known.end + template!.after.length + 2;
+            continue;
+          }
+        }
         const newline = bytes.indexOf(LF, from);
         if (newline < 0 || newline + 1 >= bytes.length) break;
         const after = bytes[newline + 1];
@@ -132,7 +140,7 @@ export function createChatSseParser(): ChatSseParser {
           continue;
         }
         const next = newline + blankLine;
-        const literal = singleLine ? literalOf(bytes, view, start, newline) : undefined;
+        const literal = singleLine ? literalOf(bytes, start, newline) : undefined;
         if (literal) {
           // "" adds nothing.
           if (literal.end - literal.start > 2) items.push(literal);
@@ -165,15 +173,6 @@ export function createChatSseParser(): ChatSseParser {
       return rest ? [...general.feed(rest), ...general.end()] : general.end();
     },
   };
-}
-
-/** Whether the bytes at `at` are the template's (the caller checked they fit). */
-function equalBytes(view: DataView, at: number, template: DataView): boolean {
-  const length = template.byteLength;
-  let i = 0;
-  for (; i + 4 <= length; i += 4) if (view.getUint32(at + i) !== template.getUint32(i)) return false;
-  for (; i < length; i++) if (view.getUint8(at + i) !== template.getUint8(i)) return false;
-  return true;
 }
 
 /**
@@ -230,13 +229,16 @@ function findKey(bytes: Uint8Array, from: number, end: number, stopAtDelta: bool
   return -2;
 }
 
-/** The index of the quote that closes a JSON string whose contents start at `from`, or -1 (also for a CR). */
+/**
+ * The index of the quote that closes a JSON string whose contents start at `from`, or -1: also
+ * for a line end, escaped or not, which would end the event inside the string.
+ */
 function closingQuote(bytes: Uint8Array, from: number, end: number): number {
   for (let i = from; i < end; i++) {
-    const byte = bytes[i];
+    let byte = bytes[i];
     if (byte === QUOTE) return i;
-    if (byte === BACKSLASH) i++;
-    else if (byte === CR) return -1;
+    if (byte === BACKSLASH) byte = bytes[++i];
+    if (byte === CR || byte === LF) return -1;
   }
   return -1;
 }
