@@ -146,4 +146,26 @@ describe("createChatSseParser", () => {
     const items = parser.feed(backing.subarray(4, 4 + encoder.encode(stream).length));
     expect(seen(items)).toEqual([{ content: "view" }]);
   });
+
+  it("reads events that start like the stream's usual ones but end differently the full way", () => {
+    const usual = chunk({ content: "usual" });
+    const [head, tail] = usual.split('"usual"') as [string, string];
+    const line = tail.slice(0, -2);
+    const variants = [
+      `${head}"raw\nline end"${line}\n\n`, // a raw LF inside the string: two lines, not one event
+      `${head}"multi"${line}\ndata: "usage":{"prompt_tokens":5}\n\n`, // a second data line
+      `${head}"crlf"${line}\r\n\r\n`,
+      `${head}"escaped line end\\\nx"${line}\n\n`,
+      chunk({ content: "finishing" }, {}, "stop"),
+      `${head}"short"}]}\n\n`,
+    ];
+    for (const variant of variants) {
+      const stream = usual + variant + usual;
+      const bytes = encoder.encode(stream);
+      const want = expected(stream);
+      for (let cut = 1; cut < bytes.length; cut += 5) {
+        expect(parseInPieces(createChatSseParser(), bytes, [cut]), JSON.stringify(variant)).toEqual(want);
+      }
+    }
+  });
 });
