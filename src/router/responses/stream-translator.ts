@@ -155,7 +155,7 @@ export function createResponsesTranslator(options: ResponsesTranslatorOptions): 
     const part = open as OpenPart;
     part.frame ??= deltaFrame(kind, part.id, part.index);
     const frame = part.frame;
-    const sequenceNumber = String(sequence++);
+    const sequenceNumber = sequence++;
     if (typeof literal === "string") {
       part.literals.addText(literal.slice(1, -1));
       out.write(`${frame.head}${sequenceNumber}${frame.middle}${literal}${frame.tail}`);
@@ -164,9 +164,9 @@ export function createResponsesTranslator(options: ResponsesTranslatorOptions): 
     part.literals.addLiteral(literal);
     const bytes = frameBytes(frame);
     out.pass(bytes.head);
-    out.pass(sequenceNumber);
+    out.passNumber(sequenceNumber);
     out.pass(bytes.middle);
-    out.pass(literal);
+    out.passLiteral(literal);
     out.pass(bytes.tail);
   };
 

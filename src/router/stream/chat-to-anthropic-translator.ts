@@ -118,7 +118,7 @@ export function createChatToAnthropicTranslator(options: TranslatorOptions): Cha
     }
     head.bytes ??= utf8.encode(head.text);
     out.pass(head.bytes);
-    out.pass(literal);
+    out.passLiteral(literal);
     out.pass(DELTA_TAIL_BYTES);
   };
 

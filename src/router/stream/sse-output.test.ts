@@ -13,22 +13,35 @@ describe("SseOutputBuffer", () => {
     expect(out.take()).toBe("");
   });
 
-  it("keeps text and passed pieces in order, and toBytes joins them into one write", () => {
+  it("keeps text, passed bytes, literals and numbers in order, as one byte array", () => {
     const out = new SseOutputBuffer();
     const upstream = encoder.encode('{"content":"héllo"}');
     out.write("head ");
     out.pass(encoder.encode("[bytes]"));
     const start = encoder.encode('{"content":').length;
-    out.pass({ bytes: upstream, start, end: upstream.length - 1 });
+    out.passLiteral({ bytes: upstream, start, end: upstream.length - 1 });
+    out.passNumber(1234);
     out.write(" tail é");
     const taken = out.take();
-    expect(decoder.decode(toBytes(taken))).toBe('head [bytes]"héllo" tail é');
+    expect(taken).toBeInstanceOf(Uint8Array);
+    expect(decoder.decode(toBytes(taken))).toBe('head [bytes]"héllo"1234 tail é');
     expect(out.take()).toBe("");
   });
 
-  it("refuses takeText while passed pieces wait", () => {
+  it("grows past its first buffer, and a take is not changed by later writes", () => {
     const out = new SseOutputBuffer();
-    out.pass("x");
-    expect(() => out.takeText()).toThrow(/passed pieces/);
+    const long = "ü".repeat(3000);
+    out.pass(encoder.encode("<"));
+    out.write(long);
+    const first = out.take();
+    out.pass(encoder.encode("second"));
+    expect(decoder.decode(toBytes(first))).toBe(`<${long}`);
+    expect(decoder.decode(toBytes(out.take()))).toBe("second");
+  });
+
+  it("refuses takeText while passed bytes wait", () => {
+    const out = new SseOutputBuffer();
+    out.pass(encoder.encode("x"));
+    expect(() => out.takeText()).toThrow(/passed bytes/);
   });
 });

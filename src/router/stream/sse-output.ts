@@ -1,95 +1,111 @@
 /**
  * A translator's client SSE, as it is made and as it goes out. Mostly text; but upstream content
- * literals pass through as the bytes they came in, beside frame parts encoded once, so the
- * output is text and such pieces in order, assembled into one byte array per write.
+ * literals pass through as the bytes they came in, beside frame parts encoded once. Once the
+ * first such piece comes, everything is assembled straight into one growing byte buffer, so a
+ * write costs one copy, whatever number of frames it holds.
  */
 import type { ContentLiteral } from "./chat-sse-parser.js";
 
-export type SsePiece = string | Uint8Array | ContentLiteral;
-export type SseOutput = string | readonly SsePiece[];
+/** Text alone, or (when bytes were passed through) all of it as UTF-8. */
+export type SseOutput = string | Uint8Array;
 
 const encoder = new TextEncoder();
 
 /** Gathers a translator's output between two takes. */
 export class SseOutputBuffer {
   private text = "";
-  private pieces: SsePiece[] = [];
+  private bytes: Uint8Array | undefined;
+  /** Bytes in use; the buffer is kept from one take to the next. */
+  private length = 0;
+  private binary = false;
 
   write(text: string): void {
-    this.text += text;
+    if (this.binary) this.appendText(text);
+    else this.text += text;
   }
 
-  /** A piece that goes out as it is, after everything written so far. */
-  pass(piece: SsePiece): void {
-    if (this.text !== "") {
-      this.pieces.push(this.text);
-      this.text = "";
-    }
-    this.pieces.push(piece);
+  /** Bytes that go out as they are, after everything written so far. */
+  pass(bytes: Uint8Array): void {
+    const target = this.room(bytes.length);
+    target.set(bytes, this.length);
+    this.length += bytes.length;
   }
 
-  /** Everything since the last take: text alone when nothing was passed. */
+  /** An upstream content literal, copied out of the upstream's bytes. */
+  passLiteral(literal: ContentLiteral): void {
+    const { start, end } = literal;
+    const target = this.room(end - start);
+    const source = literal.bytes;
+    // Literals are a few bytes: a loop beats making a view to copy from.
+    let at = this.length;
+    for (let i = start; i < end; i++) target[at++] = source[i]!;
+    this.length = at;
+  }
+
+  /** A whole number ≥ 0, in decimal. */
+  passNumber(value: number): void {
+    this.appendText(String(value));
+  }
+
+  /** Everything since the last take: text alone when no bytes were passed. */
   take(): SseOutput {
-    const text = this.text;
-    this.text = "";
-    if (this.pieces.length === 0) return text;
-    const taken = this.pieces;
-    this.pieces = [];
-    if (text !== "") taken.push(text);
+    if (!this.binary) {
+      const text = this.text;
+      this.text = "";
+      return text;
+    }
+    const taken = this.bytes!.slice(0, this.length);
+    this.length = 0;
+    this.binary = false;
     return taken;
   }
 
   /** Everything since the last take, where nothing can have been passed (only content literals are). */
   takeText(): string {
-    const taken = this.take();
-    if (typeof taken !== "string") throw new Error("SSE output holds passed pieces: take() it");
-    return taken;
+    if (this.binary) throw new Error("SSE output holds passed bytes: take() it");
+    return this.take() as string;
+  }
+
+  /** The buffer, with room for `extra` more bytes; switches to bytes first. */
+  private room(extra: number): Uint8Array {
+    if (!this.binary) {
+      this.binary = true;
+      const text = this.text;
+      this.text = "";
+      if (text !== "") this.appendText(text);
+    }
+    const needed = this.length + extra;
+    let bytes = this.bytes;
+    if (!bytes || needed > bytes.length) {
+      const grown = new Uint8Array(Math.max(needed, (bytes?.length ?? 2048) * 2));
+      if (bytes) grown.set(bytes.subarray(0, this.length));
+      this.bytes = bytes = grown;
+    }
+    return bytes;
+  }
+
+  /** Appends `text` as UTF-8; short ASCII (a number, a closing brace) without an encoder call. */
+  private appendText(text: string): void {
+    const bytes = this.room(text.length * 3);
+    let at = this.length;
+    if (text.length <= 32) {
+      let i = 0;
+      for (; i < text.length; i++) {
+        const code = text.charCodeAt(i);
+        if (code >= 0x80) break;
+        bytes[at + i] = code;
+      }
+      if (i === text.length) {
+        this.length = at + i;
+        return;
+      }
+    }
+    at += encoder.encodeInto(text, bytes.subarray(at)).written;
+    this.length = at;
   }
 }
 
-export function asPieces(output: SseOutput): readonly SsePiece[] {
-  return typeof output === "string" ? [output] : output;
-}
-
-/** One byte array for one write, however many pieces the translator made (one allocation). */
+/** One byte array for one write. */
 export function toBytes(output: SseOutput): Uint8Array {
-  if (typeof output === "string") return encoder.encode(output);
-  let room = 0;
-  for (const piece of output) {
-    room +=
-      typeof piece === "string"
-        ? piece.length * 3
-        : piece instanceof Uint8Array
-          ? piece.length
-          : piece.end - piece.start;
-  }
-  const bytes = new Uint8Array(room);
-  let at = 0;
-  for (const piece of output) {
-    if (typeof piece === "string") {
-      at = writeText(bytes, at, piece);
-    } else if (piece instanceof Uint8Array) {
-      bytes.set(piece, at);
-      at += piece.length;
-    } else {
-      // Literals are a few bytes: a loop beats making a view to copy from.
-      const source = piece.bytes;
-      for (let i = piece.start; i < piece.end; i++) bytes[at++] = source[i]!;
-    }
-  }
-  return bytes.subarray(0, at);
-}
-
-/** Writes `text` as UTF-8 at `at`; short ASCII (a number, a closing brace) without an encoder call. */
-function writeText(bytes: Uint8Array, at: number, text: string): number {
-  if (text.length <= 32) {
-    let i = 0;
-    for (; i < text.length; i++) {
-      const code = text.charCodeAt(i);
-      if (code >= 0x80) break;
-      bytes[at + i] = code;
-    }
-    if (i === text.length) return at + i;
-  }
-  return at + encoder.encodeInto(text, bytes.subarray(at)).written;
+  return typeof output === "string" ? encoder.encode(output) : output;
 }

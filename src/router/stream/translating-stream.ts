@@ -6,7 +6,7 @@
  * client's stream down.
  */
 import { createChatSseParser, type SseItem } from "./chat-sse-parser.js";
-import { asPieces, type SseOutput, toBytes } from "./sse-output.js";
+import { type SseOutput, toBytes } from "./sse-output.js";
 import { createSseBatchParser, type SseEvent, UPSTREAM_FAILURE_EVENT } from "./sse-parse-stream.js";
 
 /** A pure translator: upstream events in, client SSE out. */
@@ -90,7 +90,9 @@ function createTranslation(translator: StreamTranslator, options: TranslatingStr
     end() {
       stopPings();
       if (translator.ended) return undefined;
-      return bytesOf([...asPieces(translator.push(parser.end())), translator.finish()]);
+      const last = translator.push(parser.end());
+      const closing = translator.finish();
+      return bytesOf(typeof last === "string" ? last + closing : joinBytes(last, encoder.encode(closing)));
     },
     cancel() {
       stopPings();
@@ -158,6 +160,13 @@ export function pipeUpstream(
       return reader.cancel(reason);
     },
   });
+}
+
+function joinBytes(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const joined = new Uint8Array(a.length + b.length);
+  joined.set(a);
+  joined.set(b, a.length);
+  return joined;
 }
 
 function failureEvent(error: unknown): string {
