@@ -24,6 +24,10 @@
  * Env (all optional):
  *   BENCH_CHUNKS=1000            content chunks per stream
  *   BENCH_LEVELS=1:200,32:640    concurrency:requests per target (measured, after warm-up)
+ *   BENCH_JIT_WARMUP=2000        streams per target before anything is measured, at the highest
+ *                                concurrency: V8 compiles a router's hot paths over its first
+ *                                thousand or so streams (0 skips; the CPU they cost is printed)
+ *   BENCH_JIT_WARMUP_S=20        ...but at most this many seconds per target
  *   BENCH_WARMUP=20              warm-up requests per target and concurrency
  *   BENCH_ROUNDS=4               measured requests are split into this many rounds (every target each)
  *   BENCH_UPSTREAM_WRITE=frames  "frames" (one res.write per chunk) or "coalesce" (one write)
@@ -37,7 +41,14 @@ import { fileURLToPath } from "node:url";
 import { type ServerChild, startServerChild } from "./lib/child.js";
 import { type RequestSpec, runBatch } from "./lib/client.js";
 import { DEFAULT_FRAMES_PER_TICK } from "./lib/fast-upstream.js";
-import { clockTicksPerSecond, cpuTicks, mainThreadCpuTicks, statusKb, totalTicks } from "./lib/proc.js";
+import {
+  clockTicksPerSecond,
+  cpuTicks,
+  mainThreadCpuTicks,
+  statusKb,
+  ticksToMs,
+  totalTicks,
+} from "./lib/proc.js";
 import { type Cell, report, TARGETS, type TargetName } from "./lib/router-report.js";
 import { verifyDirect, verifyMessages, verifyResponses } from "./lib/router-verify.js";
 import { fmt } from "./lib/stats.js";
@@ -48,6 +59,8 @@ const root = fileURLToPath(new URL("..", import.meta.url));
 const env = process.env;
 const chunks = intEnv("BENCH_CHUNKS", 1000);
 const warmup = intEnv("BENCH_WARMUP", 20);
+const jitWarmup = intEnv("BENCH_JIT_WARMUP", 2000);
+const jitWarmupSeconds = intEnv("BENCH_JIT_WARMUP_S", 20);
 const rounds = Math.max(1, intEnv("BENCH_ROUNDS", 4));
 const framesPerTick = intEnv("BENCH_FRAMES_PER_TICK", DEFAULT_FRAMES_PER_TICK);
 const writeMode = env.BENCH_UPSTREAM_WRITE === "coalesce" ? "coalesce" : "frames";
@@ -158,7 +171,8 @@ async function main(router: ServerChild, worker: WorkerdChild): Promise<void> {
   console.log(
     `node ${process.version}, ${availableParallelism()} CPUs, CLK_TCK ${clockTicksPerSecond()}; ` +
       `upstream pid ${upstream.pid}, router pid ${router.pid}, workerd pid ${worker.workerdPid}; ` +
-      `warm-up ${warmup}/target/level, ${rounds} alternating rounds`,
+      `JIT warm-up ${jitWarmup} streams/target (at most ${jitWarmupSeconds} s each), then warm-up ` +
+      `${warmup}/target/level, ${rounds} alternating rounds`,
   );
   console.log(
     `load average (1, 5, 15 min) at the start: ${loadAverage()} (other work on the machine skews every figure)`,
@@ -166,6 +180,7 @@ async function main(router: ServerChild, worker: WorkerdChild): Promise<void> {
   console.log("");
   describeWorkload();
   await verifyAll(specs);
+  await warmUp(specs, servingPid);
 
   const cells = new Map<string, Cell>();
   for (const { concurrency, requests } of levels) {
@@ -214,6 +229,41 @@ async function main(router: ServerChild, worker: WorkerdChild): Promise<void> {
       `${fmt(statusKb(worker.workerdPid, "VmHWM") / 1024, 1)} MB`,
   );
   console.log(`load average (1, 5, 15 min) at the end: ${loadAverage()}`);
+}
+
+/**
+ * Calls every target until V8 has compiled its hot paths (or time runs out), so that the
+ * figures are those of a router that has been serving for a while; prints what those first
+ * streams cost, which is what a freshly started router costs.
+ */
+async function warmUp(
+  specs: Record<TargetName, RequestSpec>,
+  servingPid: (target: TargetName) => number,
+): Promise<void> {
+  if (jitWarmup === 0) return;
+  const concurrency = Math.max(...levels.map((level) => level.concurrency));
+  const parts: string[] = [];
+  for (const target of TARGETS) {
+    const pid = target === "direct" ? undefined : servingPid(target);
+    const ticksBefore = pid === undefined ? 0 : totalTicks(cpuTicks(pid));
+    const started = performance.now();
+    let streams = 0;
+    while (streams < jitWarmup && performance.now() - started < jitWarmupSeconds * 1000) {
+      const batch = await runBatch(
+        specs[target],
+        concurrency,
+        Math.min(concurrency * 4, jitWarmup - streams),
+      );
+      streams += batch.timings.length + batch.failures;
+    }
+    const cpu =
+      pid === undefined || streams === 0
+        ? ""
+        : `, ${fmt(ticksToMs(totalTicks(cpuTicks(pid)) - ticksBefore) / streams, 2)} ms server CPU/stream`;
+    parts.push(`${target} ${streams} streams in ${fmt((performance.now() - started) / 1000, 1)} s${cpu}`);
+  }
+  console.log(`JIT warm-up at concurrency ${concurrency}, not counted below: ${parts.join("; ")}`);
+  console.log("");
 }
 
 /** Prints what the upstream sends per request. */

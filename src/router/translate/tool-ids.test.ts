@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { newMessageId, newToolUseId, sanitizeToolId } from "./tool-ids.js";
+import { newMessageId, newToolUseId, randomHex, sanitizeToolId } from "./tool-ids.js";
 
 describe("sanitizeToolId", () => {
   it("keeps valid ids unchanged", () => {
@@ -27,8 +27,18 @@ describe("newToolUseId / newMessageId", () => {
     expect(newMessageId()).toMatch(/^msg_[0-9a-f]{24}$/);
   });
 
-  it("are unique", () => {
+  it("are unique, also across refills of the random pool (1,000 ids take 12,000 bytes)", () => {
     const ids = new Set(Array.from({ length: 1000 }, () => newMessageId()));
     expect(ids.size).toBe(1000);
+  });
+
+  it("use every hex digit, evenly enough to be random", () => {
+    const counts = new Map<string, number>();
+    for (const char of Array.from({ length: 500 }, () => randomHex(12)).join("")) {
+      counts.set(char, (counts.get(char) ?? 0) + 1);
+    }
+    // 12,000 digits: about 750 each.
+    expect([...counts.keys()].sort().join("")).toBe("0123456789abcdef");
+    for (const count of counts.values()) expect(count).toBeGreaterThan(500);
   });
 });

@@ -28,10 +28,21 @@ export function newMessageId(): string {
   return `msg_${randomHex(12)}`;
 }
 
+const HEX = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, "0"));
+
+/** Random bytes fetched in bulk: each getRandomValues call costs far more than the bytes (on Node). */
+const pool = new Uint8Array(4096);
+let poolUsed = pool.length;
+
 /** `bytes` random bytes as lowercase hex. */
 export function randomHex(bytes: number): string {
-  const buf = crypto.getRandomValues(new Uint8Array(bytes));
+  if (bytes > pool.length) throw new RangeError(`randomHex: at most ${pool.length} bytes`);
+  if (poolUsed + bytes > pool.length) {
+    crypto.getRandomValues(pool);
+    poolUsed = 0;
+  }
   let hex = "";
-  for (const byte of buf) hex += byte.toString(16).padStart(2, "0");
+  for (let i = poolUsed; i < poolUsed + bytes; i++) hex += HEX[pool[i]!];
+  poolUsed += bytes;
   return hex;
 }
