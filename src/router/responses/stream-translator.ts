@@ -15,7 +15,7 @@
  * Every event carries an increasing `sequence_number`; `output_index` is the item's position.
  */
 import type { ChatChunk, ChatChunkChoice, ChatDelta, ChatUsage } from "../../protocol/openai-chat.js";
-import type { ContentLiteral } from "../stream/chat-sse-parser.js";
+import type { ContentLiterals } from "../stream/chat-sse-parser.js";
 import { dispatchChatEvents } from "../stream/dispatch-chat-events.js";
 import { LiteralBuffer } from "../stream/literal-buffer.js";
 import { SseOutputBuffer } from "../stream/sse-output.js";
@@ -149,25 +149,35 @@ export function createResponsesTranslator(options: ResponsesTranslatorOptions): 
     });
   };
 
-  /** `literal` is a JSON string literal, quotes included. */
-  const appendDelta = (kind: OpenPart["kind"], literal: string | ContentLiteral) => {
+  /** The open part of `kind`, with its delta frame. */
+  const partFor = (kind: OpenPart["kind"]): OpenPart & { frame: DeltaFrame } => {
     if (open?.kind !== kind) openPart(kind);
     const part = open as OpenPart;
     part.frame ??= deltaFrame(kind, part.id, part.index);
-    const frame = part.frame;
-    const sequenceNumber = sequence++;
-    if (typeof literal === "string") {
-      part.literals.addText(literal.slice(1, -1));
-      out.write(`${frame.head}${sequenceNumber}${frame.middle}${literal}${frame.tail}`);
-      return;
+    return part as OpenPart & { frame: DeltaFrame };
+  };
+
+  /** `literal` is a JSON string literal, quotes included. */
+  const appendDelta = (kind: OpenPart["kind"], literal: string) => {
+    const { frame, literals } = partFor(kind);
+    literals.addText(literal.slice(1, -1));
+    out.write(`${frame.head}${sequence++}${frame.middle}${literal}${frame.tail}`);
+  };
+
+  /** Text deltas whose literals pass through as the upstream's bytes. */
+  const appendTextBytes = ({ bytes, bounds }: ContentLiterals) => {
+    const { frame, literals } = partFor("message");
+    const parts = frameBytes(frame);
+    for (let i = 0; i < bounds.length; i += 2) {
+      const start = bounds[i]!;
+      const end = bounds[i + 1]!;
+      literals.addBytes(bytes, start, end);
+      out.pass(parts.head);
+      out.passNumber(sequence++);
+      out.pass(parts.middle);
+      out.passRange(bytes, start, end);
+      out.pass(parts.tail);
     }
-    part.literals.addLiteral(literal);
-    const bytes = frameBytes(frame);
-    out.pass(bytes.head);
-    out.passNumber(sequenceNumber);
-    out.pass(bytes.middle);
-    out.passLiteral(literal);
-    out.pass(bytes.tail);
   };
 
   const closePart = () => {
@@ -304,6 +314,7 @@ export function createResponsesTranslator(options: ResponsesTranslatorOptions): 
         ended: () => ended,
         end,
         text: (literal) => appendDelta("message", literal),
+        texts: appendTextBytes,
         chunk: handleChunk,
       });
       return out.take();

@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
 import {
   type ChatSseParser,
+  type ContentLiterals,
   createChatSseParser,
-  isContentLiteral,
+  isContentLiterals,
   type SseItem,
 } from "./chat-sse-parser.js";
 import { contentLiteralOf } from "./content-fast-path.js";
@@ -30,10 +31,8 @@ type Seen = { content: string } | { event: string | undefined; data: string };
 function seen(items: readonly SseItem[]): Seen[] {
   const result: Seen[] = [];
   for (const item of items) {
-    if (isContentLiteral(item)) {
-      result.push({
-        content: JSON.parse(decoder.decode(item.bytes.subarray(item.start, item.end))) as string,
-      });
+    if (isContentLiterals(item)) {
+      for (const literal of literalsOf(item)) result.push({ content: JSON.parse(literal) as string });
       continue;
     }
     const literal = item.event === undefined ? contentLiteralOf(item.data) : undefined;
@@ -41,6 +40,15 @@ function seen(items: readonly SseItem[]): Seen[] {
     result.push(literal === undefined ? item : { content: JSON.parse(literal) as string });
   }
   return result;
+}
+
+/** Each literal of a run, as text (quotes included). */
+function literalsOf(run: ContentLiterals): string[] {
+  const literals: string[] = [];
+  for (let i = 0; i < run.bounds.length; i += 2) {
+    literals.push(decoder.decode(run.bytes.subarray(run.bounds[i], run.bounds[i + 1])));
+  }
+  return literals;
 }
 
 /** The general parser's events, seen the same way. */
@@ -82,9 +90,9 @@ describe("createChatSseParser", () => {
     const parser = createChatSseParser();
     const items = [...parser.feed(encoder.encode(REALISTIC)), ...parser.end()];
     expect(seen(items)).toEqual(expected(REALISTIC));
-    const literals = items.filter(isContentLiteral);
+    const literals = items.filter(isContentLiterals).flatMap(literalsOf);
     // The role-only "" is dropped; the plain ones are literals; the rest go the full way.
-    expect(literals.map((item) => decoder.decode(item.bytes.subarray(item.start, item.end)))).toEqual([
+    expect(literals).toEqual([
       '"Hel"',
       '"lo \\"world\\"\\n\\t\\\\ "',
       '"é 日本 🎉"',
@@ -109,14 +117,14 @@ describe("createChatSseParser", () => {
       chunk({ content: "c" }, { error: { message: "x" } });
     const parser = createChatSseParser();
     const items = [...parser.feed(encoder.encode(stream)), ...parser.end()];
-    expect(items.some(isContentLiteral)).toBe(false);
+    expect(items.some(isContentLiterals)).toBe(false);
     expect(items).toHaveLength(3);
   });
 
   it("takes the full path when the delta holds more than content", () => {
     const stream = chunk({ content: "a", tool_calls: [] }) + chunk({ role: "user", content: "b" });
     const parser = createChatSseParser();
-    expect([...parser.feed(encoder.encode(stream)), ...parser.end()].some(isContentLiteral)).toBe(false);
+    expect([...parser.feed(encoder.encode(stream)), ...parser.end()].some(isContentLiterals)).toBe(false);
   });
 
   it("reads CRLF line ends, a lone-CR stream and a byte-order mark", () => {

@@ -3,7 +3,8 @@
  *
  * Most events of a long answer are `data: {…"delta":{"content":"…"}…}` and nothing else that
  * matters. For those, the content's JSON string literal is found in the bytes and handed on as
- * a place in them (a ContentLiteral): the router never decodes, re-encodes or re-escapes it.
+ * a place in them (ContentLiterals, one object for a run of them): the router never decodes,
+ * re-encodes or re-escapes it.
  * Every other event (role changes, tool calls, reasoning, finish, usage, errors, comments,
  * multi-line data, CRLF line ends) is decoded and parsed as SSE, in order. A stream that ends
  * lines with a lone CR goes to the general parser for good.
@@ -18,19 +19,19 @@ import { ByteTemplate, wordsOf } from "./byte-template.js";
 import { createSseBatchParser, type SseEvent } from "./sse-parse-stream.js";
 
 /**
- * One plain content delta: its JSON string literal (quotes included) is `bytes[start, end)`,
- * UTF-8 as the upstream sent it. `bytes` may be the upstream's chunk: copy to keep it.
+ * Plain content deltas in a row (one or more): the JSON string literal (quotes included) of the
+ * i-th is `bytes[bounds[2i], bounds[2i + 1])`, UTF-8 as the upstream sent it. One object per run,
+ * not per delta. `bytes` may be the upstream's chunk: copy to keep it.
  */
-export interface ContentLiteral {
+export interface ContentLiterals {
   readonly bytes: Uint8Array;
-  readonly start: number;
-  readonly end: number;
+  readonly bounds: number[];
 }
 
-export type SseItem = SseEvent | ContentLiteral;
+export type SseItem = SseEvent | ContentLiterals;
 
-export const isContentLiteral = (item: SseItem): item is ContentLiteral => "bytes" in item;
-export const isSseEvent = (item: SseItem): item is SseEvent => !("bytes" in item);
+export const isContentLiterals = (item: SseItem): item is ContentLiterals => "bounds" in item;
+export const isSseEvent = (item: SseItem): item is SseEvent => !("bounds" in item);
 
 export interface ChatSseParser {
   feed(chunk: Uint8Array): SseItem[];
@@ -70,26 +71,21 @@ export function createChatSseParser(): ChatSseParser {
 
   /**
    * The event at `start`, when it is the template's with another literal and ends the usual way
-   * ("\n\n"): where its literal is, found without looking for the event's end first.
+   * ("\n\n"): the end of its literal (just past the closing quote), found without looking for
+   * the event's end first; else -1. The literal starts at the template's last byte.
    */
-  const templateLiteral = (
-    bytes: Uint8Array,
-    words: Uint32Array,
-    start: number,
-  ): ContentLiteral | undefined => {
-    if (!template || start + template.before.length >= bytes.length) return undefined;
-    if (!template.before.matches(bytes, words, start)) return undefined;
-    const open = start + template.before.length - 1;
-    const close = closingQuote(bytes, open + 1, bytes.length);
-    if (close < 0) return undefined;
+  const templateLiteralEnd = (bytes: Uint8Array, words: Uint32Array, start: number): number => {
+    if (!template || start + template.before.length >= bytes.length) return -1;
+    if (!template.before.matches(bytes, words, start)) return -1;
+    const close = closingQuote(bytes, start + template.before.length, bytes.length);
+    if (close < 0) return -1;
     const lineEnd = close + 1 + template.after.length;
-    if (lineEnd + 2 > bytes.length || bytes[lineEnd] !== LF || bytes[lineEnd + 1] !== LF) return undefined;
-    if (!template.after.matches(bytes, words, close + 1)) return undefined;
-    return { bytes, start: open, end: close + 1 };
+    if (lineEnd + 2 > bytes.length || bytes[lineEnd] !== LF || bytes[lineEnd + 1] !== LF) return -1;
+    return template.after.matches(bytes, words, close + 1) ? close + 1 : -1;
   };
 
-  /** For a one-line event at [start, end): its content literal, or undefined for the full path. */
-  const literalOf = (bytes: Uint8Array, start: number, end: number): ContentLiteral | undefined => {
+  /** For a one-line event at [start, end): where its content literal is, or undefined for the full path. */
+  const literalOf = (bytes: Uint8Array, start: number, end: number) => {
     const literal = checkedLiteral(bytes, start, end);
     if (literal) {
       template = {
@@ -97,7 +93,7 @@ export function createChatSseParser(): ChatSseParser {
         after: new ByteTemplate(bytes.subarray(literal.end, end)),
       };
     }
-    return literal && { bytes, start: literal.start, end: literal.end };
+    return literal;
   };
 
   return {
@@ -115,17 +111,25 @@ export function createChatSseParser(): ChatSseParser {
       }
       const words = wordsOf(bytes);
       const items: SseItem[] = [];
+      let run: ContentLiterals | undefined;
+      const addLiteral = (literalStart: number, literalEnd: number) => {
+        if (literalEnd - literalStart <= 2) return; // "" adds nothing.
+        if (!run) {
+          run = { bytes, bounds: [] };
+          items.push(run);
+        }
+        run.bounds.push(literalStart, literalEnd);
+      };
       let start = 0;
       let from = 0;
       let singleLine = true;
       for (;;) {
         if (start === from) {
-          const known = templateLiteral(bytes, words, start);
-          if (known) {
-            // "" adds nothing.
-            if (known.end - known.start > 2) items.push(known);
-            // The literal's closing quote, the rest of the line, then "\n\n".
-            start = from = known.end + template!.after.length + 2;
+          const literalEnd = templateLiteralEnd(bytes, words, start);
+          if (literalEnd >= 0) {
+            addLiteral(start + template!.before.length - 1, literalEnd);
+            // The rest of the line, then "\n\n".
+            start = from = literalEnd + template!.after.length + 2;
             continue;
           }
         }
@@ -142,8 +146,7 @@ export function createChatSseParser(): ChatSseParser {
         const next = newline + blankLine;
         const literal = singleLine ? literalOf(bytes, start, newline) : undefined;
         if (literal) {
-          // "" adds nothing.
-          if (literal.end - literal.start > 2) items.push(literal);
+          addLiteral(literal.start, literal.end);
         } else {
           const event = bytes.subarray(start, next);
           if (hasLoneCr(event)) {
@@ -151,6 +154,7 @@ export function createChatSseParser(): ChatSseParser {
             generalOnly = true;
             return [...items, ...general.feed(bytes.subarray(start))];
           }
+          run = undefined;
           for (const parsed of general.feed(event)) items.push(parsed);
         }
         start = from = next;

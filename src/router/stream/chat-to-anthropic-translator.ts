@@ -17,7 +17,7 @@ import { parseToolArguments } from "../translate/repair-tool-arguments.js";
 import { UNSIGNED_THINKING_SIGNATURE } from "../translate/thinking-signature.js";
 import { sanitizeToolId } from "../translate/tool-ids.js";
 import type { ToolNameMap } from "../translate/tool-names.js";
-import type { ContentLiteral, SseItem } from "./chat-sse-parser.js";
+import type { ContentLiterals, SseItem } from "./chat-sse-parser.js";
 import { dispatchChatEvents } from "./dispatch-chat-events.js";
 import { type SseOutput, SseOutputBuffer } from "./sse-output.js";
 import { ToolCallAccumulator } from "./tool-call-accumulator.js";
@@ -109,17 +109,21 @@ export function createChatToAnthropicTranslator(options: TranslatorOptions): Cha
   };
 
   /** `literal` is a JSON string literal, quotes included: upstream text is never re-escaped. */
-  const appendDelta = (kind: "text" | "thinking", literal: string | ContentLiteral) => {
+  const appendDelta = (kind: "text" | "thinking", literal: string) => {
     if (open !== kind) openBlock(kind);
-    const head = deltaHeadOf(kind);
-    if (typeof literal === "string") {
-      out.write(`${head.text}${literal}${DELTA_TAIL}`);
-      return;
-    }
+    out.write(`${deltaHeadOf(kind).text}${literal}${DELTA_TAIL}`);
+  };
+
+  /** Text deltas whose literals pass through as the upstream's bytes. */
+  const appendTextBytes = ({ bytes, bounds }: ContentLiterals) => {
+    if (open !== "text") openBlock("text");
+    const head = deltaHeadOf("text");
     head.bytes ??= utf8.encode(head.text);
-    out.pass(head.bytes);
-    out.passLiteral(literal);
-    out.pass(DELTA_TAIL_BYTES);
+    for (let i = 0; i < bounds.length; i += 2) {
+      out.pass(head.bytes);
+      out.passRange(bytes, bounds[i]!, bounds[i + 1]!);
+      out.pass(DELTA_TAIL_BYTES);
+    }
   };
 
   const finishBlocks = () => {
@@ -236,6 +240,7 @@ export function createChatToAnthropicTranslator(options: TranslatorOptions): Cha
         ended: () => ended,
         end,
         text: (literal) => appendDelta("text", literal),
+        texts: appendTextBytes,
         chunk: handleChunk,
       });
       return out.take();

@@ -3,7 +3,7 @@
  * Completions events, take the content fast path where it applies, parse the rest once, and
  * turn `[DONE]`, a read failure or a malformed event into the end of the stream.
  */
-import { type ContentLiteral, isContentLiteral, type SseItem } from "./chat-sse-parser.js";
+import { type ContentLiterals, isContentLiterals, type SseItem } from "./chat-sse-parser.js";
 import { contentLiteralOf } from "./content-fast-path.js";
 import { type SseEvent, UPSTREAM_FAILURE_EVENT } from "./sse-parse-stream.js";
 
@@ -11,8 +11,10 @@ export interface ChatEventHandlers<Chunk> {
   ended(): boolean;
   /** Ends the stream, with an error message or normally. */
   end(error?: string): void;
-  /** Plain content, as its JSON string literal (quotes included): in text, or where it is in the bytes. */
-  text(literal: string | ContentLiteral): void;
+  /** Plain content, as its JSON string literal (quotes included). */
+  text(literal: string): void;
+  /** Plain content deltas in a row, as their literals in the upstream's bytes. */
+  texts(literals: ContentLiterals): void;
   /** Any other chunk; returns an error message to end with, "" to end normally, undefined to go on. */
   chunk(chunk: Chunk): string | undefined;
 }
@@ -23,8 +25,8 @@ export function dispatchChatEvents<Chunk>(
 ): void {
   for (const event of events) {
     if (handlers.ended()) return;
-    if (isContentLiteral(event)) {
-      handlers.text(event);
+    if (isContentLiterals(event)) {
+      handlers.texts(event);
       continue;
     }
     const outcome = dispatchOne(event, handlers);

@@ -3,32 +3,32 @@ import { LiteralBuffer } from "./literal-buffer.js";
 
 const encoder = new TextEncoder();
 
-/** A ContentLiteral for `literal` (quotes included), placed inside other bytes as the parser finds it. */
-function inBytes(literal: string) {
+/** `literal` (quotes included) placed inside other bytes, as the parser finds it: [bytes, start, end]. */
+function inBytes(literal: string): [Uint8Array, number, number] {
   const bytes = encoder.encode(`data: {"x":${literal}}`);
   const start = encoder.encode('data: {"x":').length;
-  return { bytes, start, end: bytes.length - 1 };
+  return [bytes, start, bytes.length - 1];
 }
 
 describe("LiteralBuffer", () => {
   it("joins literals given as bytes and as text, in order, before decoding", () => {
     const buffer = new LiteralBuffer();
-    buffer.addLiteral(inBytes('"caf\u00e9 \\"q\\" "'));
+    buffer.addBytes(...inBytes('"caf\u00e9 \\"q\\" "'));
     buffer.addText("\\ud83d"); // one half of an escaped surrogate pair…
-    buffer.addLiteral(inBytes('"\\ude00 end"')); // …and the other half, in the next delta
+    buffer.addBytes(...inBytes('"\\ude00 end"')); // …and the other half, in the next delta
     expect(buffer.decoded()).toBe('café "q" 😀 end');
   });
 
   it("grows past its first buffer without losing bytes", () => {
     const buffer = new LiteralBuffer();
     const word = "abcdefghij ".repeat(10);
-    for (let i = 0; i < 50; i++) buffer.addLiteral(inBytes(JSON.stringify(word)));
+    for (let i = 0; i < 50; i++) buffer.addBytes(...inBytes(JSON.stringify(word)));
     expect(buffer.decoded()).toBe(word.repeat(50));
   });
 
   it("decodes around a raw control character a backend should have escaped", () => {
     const buffer = new LiteralBuffer();
-    buffer.addLiteral(inBytes('"tab\there \\"x\\""'));
+    buffer.addBytes(...inBytes('"tab\there \\"x\\""'));
     expect(buffer.decoded()).toBe('tab\there "x"');
   });
 });

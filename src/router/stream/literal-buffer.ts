@@ -3,8 +3,6 @@
  * through from the upstream) and joined once at the end. Bytes are copied into one growing
  * buffer and decoded once, not one small decode per delta.
  */
-import type { ContentLiteral } from "./chat-sse-parser.js";
-
 const decoder = new TextDecoder();
 
 export class LiteralBuffer {
@@ -18,10 +16,10 @@ export class LiteralBuffer {
     this.parts.push(inside);
   }
 
-  /** A literal, quotes included, as bytes: its inside is copied. */
-  addLiteral(literal: ContentLiteral): void {
-    const from = literal.start + 1;
-    const to = literal.end - 1;
+  /** A literal, quotes included, as `source[start, end)`: its inside is copied. */
+  addBytes(source: Uint8Array, start: number, end: number): void {
+    const from = start + 1;
+    const to = end - 1;
     const needed = this.length + (to - from);
     if (needed > this.bytes.length) {
       const grown = new Uint8Array(Math.max(needed, this.bytes.length * 2));
@@ -29,7 +27,6 @@ export class LiteralBuffer {
       this.bytes = grown;
     }
     const { bytes } = this;
-    const source = literal.bytes;
     let at = this.length;
     for (let i = from; i < to; i++) bytes[at++] = source[i]!;
     this.length = at;

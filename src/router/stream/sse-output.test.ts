@@ -19,7 +19,7 @@ describe("SseOutputBuffer", () => {
     out.write("head ");
     out.pass(encoder.encode("[bytes]"));
     const start = encoder.encode('{"content":').length;
-    out.passLiteral({ bytes: upstream, start, end: upstream.length - 1 });
+    out.passRange(upstream, start, upstream.length - 1);
     out.passNumber(1234);
     out.write(" tail é");
     const taken = out.take();

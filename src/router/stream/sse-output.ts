@@ -4,8 +4,6 @@
  * first such piece comes, everything is assembled straight into one growing byte buffer, so a
  * write costs one copy, whatever number of frames it holds.
  */
-import type { ContentLiteral } from "./chat-sse-parser.js";
-
 /** Text alone, or (when bytes were passed through) all of it as UTF-8. */
 export type SseOutput = string | Uint8Array;
 
@@ -31,12 +29,10 @@ export class SseOutputBuffer {
     this.length += bytes.length;
   }
 
-  /** An upstream content literal, copied out of the upstream's bytes. */
-  passLiteral(literal: ContentLiteral): void {
-    const { start, end } = literal;
+  /** `source[start, end)`: an upstream content literal, a few bytes. */
+  passRange(source: Uint8Array, start: number, end: number): void {
     const target = this.room(end - start);
-    const source = literal.bytes;
-    // Literals are a few bytes: a loop beats making a view to copy from.
+    // A loop beats making a view to copy from, for a few bytes.
     let at = this.length;
     for (let i = start; i < end; i++) target[at++] = source[i]!;
     this.length = at;
