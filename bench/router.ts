@@ -8,13 +8,16 @@
  * (POST /v1/messages, target "router") or to OpenAI Responses events (POST /v1/responses,
  * target "responses"). The same router as a Worker (`grove worker init` in key passthrough,
  * then `grove worker dev`: real workerd, its own process) serves POST /v1/messages as target
- * "worker". This process is the client: it calls the upstream directly
+ * "worker". As a floor under the router's figures, "passthrough" is a bare Node proxy (node:http
+ * and undici, bytes copied, nothing parsed: bench/lib/passthrough-main.ts, its own process) in
+ * front of the same upstream. This process is the client: it calls the upstream directly
  * (POST /v1/chat/completions) and through each router, with plain `fetch` for all, at each
- * concurrency, in rounds whose order rotates (direct, router, responses, worker; then router,
- * responses, worker, direct; …) so that noise on the machine hits every target alike.
+ * concurrency, in rounds whose order rotates (direct, passthrough, router, responses, worker;
+ * then passthrough, router, responses, worker, direct; …) so that noise on the machine hits
+ * every target alike.
  *
  * Server CPU (utime+stime) and peak RSS (VmHWM) are read from /proc/<pid> of the process that
- * serves the target (the Node router, or workerd); CPU comes in clock ticks (10 ms at CLK_TCK
+ * serves the target (the Node router, the passthrough proxy, or workerd); CPU comes in clock ticks (10 ms at CLK_TCK
  * 100), so it is measured over whole batches and divided; each routed target's CPU is summed
  * over that target's own batches only. The Node router's peak RSS covers both its endpoints.
  * Not a test: it prints figures and the targets beside them, and asserts nothing (only a failed
@@ -23,7 +26,12 @@
  *
  * Env (all optional):
  *   BENCH_CHUNKS=1000            content chunks per stream
- *   BENCH_LEVELS=1:200,32:640    concurrency:requests per target (measured, after warm-up)
+ *   BENCH_LEVELS=1:200,32:2560   concurrency:requests per target (measured, after warm-up); a
+ *                                round of each needs to be long against the concurrency, or the
+ *                                ramp up and down at its ends (fewer streams in flight, smaller
+ *                                reads) weighs on the per-stream CPU
+ *   BENCH_WORKER_MAX=200         at most this many requests per level for the worker (workerd
+ *                                is some 15 times slower; its figures are only for comparison)
  *   BENCH_JIT_WARMUP=2000        streams per target before anything is measured, at the highest
  *                                concurrency: V8 compiles a router's hot paths over its first
  *                                thousand or so streams (0 skips; the CPU they cost is printed)
@@ -65,7 +73,8 @@ const rounds = Math.max(1, intEnv("BENCH_ROUNDS", 4));
 const framesPerTick = intEnv("BENCH_FRAMES_PER_TICK", DEFAULT_FRAMES_PER_TICK);
 const writeMode = env.BENCH_UPSTREAM_WRITE === "coalesce" ? "coalesce" : "frames";
 const routerNodeArgs = (env.BENCH_ROUTER_NODE_ARGS ?? "").split(/\s+/).filter(Boolean);
-const levels = (env.BENCH_LEVELS ?? "1:200,32:640").split(",").map((level) => {
+const workerMax = intEnv("BENCH_WORKER_MAX", 200);
+const levels = (env.BENCH_LEVELS ?? "1:200,32:2560").split(",").map((level) => {
   const [concurrency, requests] = level.split(":").map(Number);
   if (!Number.isInteger(concurrency) || !Number.isInteger(requests) || concurrency! < 1 || requests! < 1) {
     throw new Error(`BENCH_LEVELS: expected concurrency:requests pairs, got "${level}"`);
@@ -90,11 +99,18 @@ const upstream = await startServerChild(
     ready: /fake upstream listening on (\S+)/,
   },
 );
+let passthrough: ServerChild | undefined;
 let router: ServerChild | undefined;
 let worker: WorkerdChild | undefined;
 // The router's request log (on, as for users) goes to a scratch GROVE_HOME, not the user's.
 const routerHome = mkdtempSync(join(tmpdir(), "grove-bench-router-"));
 try {
+  passthrough = await startServerChild(
+    "passthrough",
+    process.execPath,
+    ["--import", "tsx", "bench/lib/passthrough-main.ts", upstream.url],
+    { cwd: root, ready: /passthrough listening on (\S+)/ },
+  );
   router = await startServerChild(
     "router",
     process.execPath,
@@ -114,15 +130,16 @@ try {
     { cwd: root, env: { ...env, GROVE_HOME: routerHome }, ready: /grove router listening on (\S+)/ },
   );
   worker = await startWorkerdChild(root, upstream.url, MODEL);
-  await main(router, worker);
+  await main(passthrough, router, worker);
 } finally {
   await worker?.stop();
   await router?.stop();
+  await passthrough?.stop();
   await upstream.stop();
   rmSync(routerHome, { recursive: true, force: true });
 }
 
-async function main(router: ServerChild, worker: WorkerdChild): Promise<void> {
+async function main(passthrough: ServerChild, router: ServerChild, worker: WorkerdChild): Promise<void> {
   const messages = (url: string): RequestSpec => ({
     url: `${url}/v1/messages`,
     headers: { "content-type": "application/json", "anthropic-version": "2023-06-01", "x-api-key": "bench" },
@@ -133,18 +150,20 @@ async function main(router: ServerChild, worker: WorkerdChild): Promise<void> {
       messages: [{ role: "user", content: "Write something." }],
     }),
   });
+  const chat = (url: string): RequestSpec => ({
+    url,
+    headers: { "content-type": "application/json", authorization: "Bearer bench" },
+    body: JSON.stringify({
+      model: MODEL,
+      stream: true,
+      stream_options: { include_usage: true },
+      max_tokens: 4096,
+      messages: [{ role: "user", content: "Write something." }],
+    }),
+  });
   const specs: Record<TargetName, RequestSpec> = {
-    direct: {
-      url: `${upstream.url}/chat/completions`,
-      headers: { "content-type": "application/json", authorization: "Bearer bench" },
-      body: JSON.stringify({
-        model: MODEL,
-        stream: true,
-        stream_options: { include_usage: true },
-        max_tokens: 4096,
-        messages: [{ role: "user", content: "Write something." }],
-      }),
-    },
+    direct: chat(`${upstream.url}/chat/completions`),
+    passthrough: chat(`${passthrough.url}/v1/chat/completions`),
     router: messages(router.url),
     responses: {
       url: `${router.url}/v1/responses`,
@@ -158,7 +177,8 @@ async function main(router: ServerChild, worker: WorkerdChild): Promise<void> {
     },
     worker: messages(worker.url),
   };
-  const servingPid = (target: TargetName) => (target === "worker" ? worker.workerdPid : router.pid);
+  const servingPid = (target: TargetName) =>
+    target === "worker" ? worker.workerdPid : target === "passthrough" ? passthrough.pid : router.pid;
 
   const rssAfterStartKb = {
     router: statusKb(router.pid, "VmRSS"),
@@ -191,6 +211,8 @@ async function main(router: ServerChild, worker: WorkerdChild): Promise<void> {
       // Rotate the order each round, so no target always runs first (or right after another).
       const order = TARGETS.map((_, i) => TARGETS[(i + round) % TARGETS.length]!);
       for (const target of order) {
+        const count = target === "worker" ? Math.min(share, Math.ceil(workerMax / rounds)) : share;
+        if (count === 0) continue;
         const key = `${target}@${concurrency}`;
         const cell = cells.get(key) ?? {
           timings: [],
@@ -207,7 +229,7 @@ async function main(router: ServerChild, worker: WorkerdChild): Promise<void> {
         const serverMainBefore = totalTicks(mainThreadCpuTicks(pid));
         const upstreamBefore = totalTicks(cpuTicks(upstream.pid));
         const clientBefore = process.cpuUsage();
-        const batch = await runBatch(specs[target], concurrency, share);
+        const batch = await runBatch(specs[target], concurrency, count);
         const client = process.cpuUsage(clientBefore);
         const serverAfter = cpuTicks(pid);
         cell.server.user += serverAfter.user - serverBefore.user;
@@ -278,6 +300,7 @@ function describeWorkload(): void {
 async function verifyAll(specs: Record<TargetName, RequestSpec>): Promise<void> {
   const checks = [
     await verifyDirect(specs.direct, workload.content),
+    await verifyDirect(specs.passthrough, workload.content, "passthrough"),
     await verifyMessages("router", specs.router, workload.content),
     await verifyResponses("responses", specs.responses, workload.content),
     await verifyMessages("worker (workerd)", specs.worker, workload.content),

@@ -7,12 +7,17 @@ const TARGET_TTLB_RATIO = 1.5;
 const TARGET_TTLB_RATIO_CONCURRENCY = 32;
 const TARGET_CPU_MS_PER_1000 = 3;
 
-export const TARGETS = ["direct", "router", "responses", "worker"] as const;
+export const TARGETS = ["direct", "passthrough", "router", "responses", "worker"] as const;
 export type TargetName = (typeof TARGETS)[number];
 export type RoutedTarget = Exclude<TargetName, "direct">;
-const ROUTED: readonly RoutedTarget[] = ["router", "responses", "worker"];
+const ROUTED: readonly RoutedTarget[] = ["passthrough", "router", "responses", "worker"];
 /** What each routed target is called on the figure lines below the table; the targets are Node's. */
 const ROUTED_LABEL: Record<RoutedTarget, { ratio: string; cpu: string; hasTargets: boolean }> = {
+  passthrough: {
+    ratio: "passthrough/direct",
+    cpu: "passthrough CPU (a Node proxy that only copies)",
+    hasTargets: false,
+  },
   router: { ratio: "router/direct", cpu: "router CPU", hasTargets: true },
   responses: { ratio: "responses/direct", cpu: "router CPU on /v1/responses", hasTargets: true },
   worker: { ratio: "worker (workerd)/direct", cpu: "workerd CPU", hasTargets: false },
@@ -79,9 +84,10 @@ export function report(cells: Map<string, Cell>, { levels, chunks }: ReportShape
   console.log(table(rows));
   console.log("(TTFB = first body bytes; TTLB = end of body; both from calling fetch, in the client.)");
   console.log(
-    "(router = POST /v1/messages through the Node router; responses = POST /v1/responses through the same router; " +
+    "(passthrough = the upstream's bytes copied through a bare Node proxy (node:http + undici), the floor under the router; " +
+      "router = POST /v1/messages through the Node router; responses = POST /v1/responses through the same router; " +
       "worker = POST /v1/messages through the router as a Worker in workerd; " +
-      "direct = POST /v1/chat/completions to the upstream. Server CPU: the Node router's, or workerd's.)",
+      "direct = POST /v1/chat/completions to the upstream. Server CPU: that of the process serving the target.)",
   );
   const workerFailures = levels.reduce(
     (sum, { concurrency }) => sum + (cells.get(`worker@${concurrency}`)?.failures ?? 0),
@@ -97,6 +103,9 @@ export function report(cells: Map<string, Cell>, { levels, chunks }: ReportShape
 
   for (const target of ROUTED) {
     for (const { concurrency } of levels) ratioLine(cells, target, "direct", concurrency);
+  }
+  for (const target of ["router", "responses"] as const) {
+    for (const { concurrency } of levels) ratioLine(cells, target, "passthrough", concurrency);
   }
   for (const { concurrency } of levels) ratioLine(cells, "worker", "router", concurrency);
   for (const target of ROUTED) {
@@ -118,7 +127,12 @@ function ratioLine(
     percentile(routed.timings.map(pick), p) / percentile(baseline.timings.map(pick), p);
   const ttlbRatio = median(routed.timings.map((t) => t.ttlb)) / median(baseline.timings.map((t) => t.ttlb));
   const ttfbRatio = median(routed.timings.map((t) => t.ttfb)) / median(baseline.timings.map((t) => t.ttfb));
-  const label = base === "direct" ? ROUTED_LABEL[target].ratio : `${target}/${base} (workerd against Node)`;
+  const label =
+    base === "direct"
+      ? ROUTED_LABEL[target].ratio
+      : base === "passthrough"
+        ? `${target}/passthrough (the router against a proxy that only copies)`
+        : `${target}/${base} (workerd against Node)`;
   const ratioTarget =
     base === "direct" && ROUTED_LABEL[target].hasTargets && concurrency === TARGET_TTLB_RATIO_CONCURRENCY
       ? `   [target ≤ ${TARGET_TTLB_RATIO}: ${ttlbRatio <= TARGET_TTLB_RATIO ? "met" : "MISSED"}]`

@@ -2,7 +2,7 @@
 import { type RequestSpec, timedRequest } from "./client.js";
 
 /** The upstream itself: the `delta.content` concatenation. */
-export async function verifyDirect(spec: RequestSpec, content: string): Promise<boolean> {
+export async function verifyDirect(spec: RequestSpec, content: string, label = "direct"): Promise<boolean> {
   const reply = await timedRequest(spec, true);
   let text = "";
   for (const data of sseData(reply.text)) {
@@ -11,7 +11,7 @@ export async function verifyDirect(spec: RequestSpec, content: string): Promise<
     text += chunk?.choices?.[0]?.delta?.content ?? "";
   }
   const ok = reply.status === 200 && text === content;
-  console.log(`verify: direct content ${ok ? "matches" : "DIFFERS"} (status ${reply.status})`);
+  console.log(`verify: ${label} content ${ok ? "matches" : "DIFFERS"} (status ${reply.status})`);
   return ok;
 }
 
