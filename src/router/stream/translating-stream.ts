@@ -43,8 +43,8 @@ interface Translation {
   start(enqueue: (bytes: Uint8Array) => void): void;
   /** One upstream read → the client's bytes for it (undefined when there are none). */
   chunk(bytes: Uint8Array): Uint8Array | undefined;
-  /** The upstream ended: the closing frames, if any. */
-  end(): Uint8Array | undefined;
+  /** The upstream ended: the last frames, if any (what its last bytes held, then the closing ones). */
+  end(): Uint8Array[];
   cancel(): void;
 }
 
@@ -89,10 +89,10 @@ function createTranslation(translator: StreamTranslator, options: TranslatingStr
     },
     end() {
       stopPings();
-      if (translator.ended) return undefined;
-      const last = translator.push(parser.end());
-      const closing = translator.finish();
-      return bytesOf(typeof last === "string" ? last + closing : joinBytes(last, encoder.encode(closing)));
+      if (translator.ended) return [];
+      const last = bytesOf(translator.push(parser.end()));
+      const closing = bytesOf(translator.finish());
+      return [last, closing].filter((bytes) => bytes !== undefined);
     },
     cancel() {
       stopPings();
@@ -114,7 +114,9 @@ export function createTranslatingStream(
   const transformer: Transformer<Uint8Array, Uint8Array> & { cancel(reason: unknown): void } = {
     start: (controller) => translation.start((bytes) => controller.enqueue(bytes)),
     transform: (chunk, controller) => enqueueTo(controller, translation.chunk(chunk)),
-    flush: (controller) => enqueueTo(controller, translation.end()),
+    flush: (controller) => {
+      for (const bytes of translation.end()) controller.enqueue(bytes);
+    },
     cancel: () => translation.cancel(),
   };
   return new TransformStream<Uint8Array, Uint8Array>(transformer);
@@ -133,10 +135,9 @@ export function pipeUpstream(
 ): ReadableStream<Uint8Array> {
   const translation = createTranslation(translator, options);
   const reader = body.getReader();
-  const finish = (controller: ReadableStreamDefaultController<Uint8Array>, last?: Uint8Array) => {
-    const closing = translation.end();
-    if (last) controller.enqueue(last);
-    if (closing) controller.enqueue(closing);
+  const finish = (controller: ReadableStreamDefaultController<Uint8Array>, failure?: Uint8Array) => {
+    if (failure) controller.enqueue(failure);
+    for (const bytes of translation.end()) controller.enqueue(bytes);
     controller.close();
   };
   return new ReadableStream<Uint8Array>({
@@ -160,13 +161,6 @@ export function pipeUpstream(
       return reader.cancel(reason);
     },
   });
-}
-
-function joinBytes(a: Uint8Array, b: Uint8Array): Uint8Array {
-  const joined = new Uint8Array(a.length + b.length);
-  joined.set(a);
-  joined.set(b, a.length);
-  return joined;
 }
 
 function failureEvent(error: unknown): string {
