@@ -49,17 +49,11 @@ import { fileURLToPath } from "node:url";
 import { type ServerChild, startServerChild } from "./lib/child.js";
 import { type RequestSpec, runBatch } from "./lib/client.js";
 import { DEFAULT_FRAMES_PER_TICK } from "./lib/fast-upstream.js";
-import {
-  clockTicksPerSecond,
-  cpuTicks,
-  mainThreadCpuTicks,
-  statusKb,
-  ticksToMs,
-  totalTicks,
-} from "./lib/proc.js";
+import { clockTicksPerSecond, cpuTicks, mainThreadCpuTicks, statusKb, totalTicks } from "./lib/proc.js";
 import { type Cell, report, TARGETS, type TargetName } from "./lib/router-report.js";
 import { verifyDirect, verifyMessages, verifyResponses } from "./lib/router-verify.js";
 import { fmt } from "./lib/stats.js";
+import { warmUpTargets } from "./lib/warm-up.js";
 import { startWorkerdChild, type WorkerdChild } from "./lib/workerd-child.js";
 import { buildWorkload, MODEL } from "./lib/workload.js";
 
@@ -200,7 +194,16 @@ async function main(passthrough: ServerChild, router: ServerChild, worker: Worke
   console.log("");
   describeWorkload();
   await verifyAll(specs);
-  await warmUp(specs, servingPid);
+  if (jitWarmup > 0) {
+    const concurrency = Math.max(...levels.map((level) => level.concurrency));
+    const cpuOf = (target: TargetName) => (target === "direct" ? undefined : servingPid(target));
+    const summary = await warmUpTargets(TARGETS, specs, cpuOf, {
+      streams: jitWarmup,
+      seconds: jitWarmupSeconds,
+      concurrency,
+    });
+    console.log(`JIT warm-up at concurrency ${concurrency}, not counted below: ${summary}\n`);
+  }
 
   const cells = new Map<string, Cell>();
   for (const { concurrency, requests } of levels) {
@@ -251,41 +254,6 @@ async function main(passthrough: ServerChild, router: ServerChild, worker: Worke
       `${fmt(statusKb(worker.workerdPid, "VmHWM") / 1024, 1)} MB`,
   );
   console.log(`load average (1, 5, 15 min) at the end: ${loadAverage()}`);
-}
-
-/**
- * Calls every target until V8 has compiled its hot paths (or time runs out), so that the
- * figures are those of a router that has been serving for a while; prints what those first
- * streams cost, which is what a freshly started router costs.
- */
-async function warmUp(
-  specs: Record<TargetName, RequestSpec>,
-  servingPid: (target: TargetName) => number,
-): Promise<void> {
-  if (jitWarmup === 0) return;
-  const concurrency = Math.max(...levels.map((level) => level.concurrency));
-  const parts: string[] = [];
-  for (const target of TARGETS) {
-    const pid = target === "direct" ? undefined : servingPid(target);
-    const ticksBefore = pid === undefined ? 0 : totalTicks(cpuTicks(pid));
-    const started = performance.now();
-    let streams = 0;
-    while (streams < jitWarmup && performance.now() - started < jitWarmupSeconds * 1000) {
-      const batch = await runBatch(
-        specs[target],
-        concurrency,
-        Math.min(concurrency * 4, jitWarmup - streams),
-      );
-      streams += batch.timings.length + batch.failures;
-    }
-    const cpu =
-      pid === undefined || streams === 0
-        ? ""
-        : `, ${fmt(ticksToMs(totalTicks(cpuTicks(pid)) - ticksBefore) / streams, 2)} ms server CPU/stream`;
-    parts.push(`${target} ${streams} streams in ${fmt((performance.now() - started) / 1000, 1)} s${cpu}`);
-  }
-  console.log(`JIT warm-up at concurrency ${concurrency}, not counted below: ${parts.join("; ")}`);
-  console.log("");
 }
 
 /** Prints what the upstream sends per request. */
