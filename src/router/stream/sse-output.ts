@@ -11,14 +11,14 @@ const encoder = new TextEncoder();
 
 /** Gathers a translator's output between two takes. */
 export class SseOutputBuffer {
+  /** What was written while no bytes were passed. */
   private text = "";
   private bytes: Uint8Array | undefined;
-  /** Bytes in use; the buffer is kept from one take to the next. */
+  /** Bytes in use (none: the output is still text); the buffer is kept from one take to the next. */
   private length = 0;
-  private binary = false;
 
   write(text: string): void {
-    if (this.binary) this.appendText(text);
+    if (this.length > 0) this.appendText(text);
     else this.text += text;
   }
 
@@ -45,30 +45,28 @@ export class SseOutputBuffer {
 
   /** Everything since the last take: text alone when no bytes were passed. */
   take(): SseOutput {
-    if (!this.binary) {
+    if (this.length === 0) {
       const text = this.text;
       this.text = "";
       return text;
     }
     const taken = this.bytes!.slice(0, this.length);
     this.length = 0;
-    this.binary = false;
     return taken;
   }
 
   /** Everything since the last take, where nothing can have been passed (only content literals are). */
   takeText(): string {
-    if (this.binary) throw new Error("SSE output holds passed bytes: take() it");
+    if (this.length > 0) throw new Error("SSE output holds passed bytes: take() it");
     return this.take() as string;
   }
 
-  /** The buffer, with room for `extra` more bytes; switches to bytes first. */
+  /** The buffer, with room for `extra` more bytes; what was written as text goes in first. */
   private room(extra: number): Uint8Array {
-    if (!this.binary) {
-      this.binary = true;
+    if (this.text !== "") {
       const text = this.text;
       this.text = "";
-      if (text !== "") this.appendText(text);
+      this.appendText(text);
     }
     const needed = this.length + extra;
     let bytes = this.bytes;
