@@ -17,9 +17,9 @@
  * every target alike.
  *
  * Server CPU (utime+stime) and peak RSS (VmHWM) are read from /proc/<pid> of the process that
- * serves the target (the Node router, the passthrough proxy, or workerd); CPU comes in clock ticks (10 ms at CLK_TCK
- * 100), so it is measured over whole batches and divided; each routed target's CPU is summed
- * over that target's own batches only. The Node router's peak RSS covers both its endpoints.
+ * serves the target (the Node router, the passthrough proxy, or workerd); CPU comes in clock
+ * ticks (10 ms at CLK_TCK 100), so it is measured over whole batches and divided; each routed
+ * target's CPU is summed over that target's own batches only. The Node router's peak RSS covers both its endpoints.
  * Not a test: it prints figures and the targets beside them, and asserts nothing (only a failed
  * correctness check sets a non-zero exit code). The targets are the Node router's; the worker's
  * figures are printed beside them for comparison.
