@@ -7,8 +7,10 @@ export interface DeltaFrame {
   head: string;
   middle: string;
   tail: string;
-  bytes?: { head: Uint8Array; middle: Uint8Array; tail: Uint8Array };
+  bytes?: LiteralFrame;
 }
+
+import type { LiteralFrame } from "../stream/sse-output.js";
 
 const encoder = new TextEncoder();
 

@@ -167,17 +167,9 @@ export function createResponsesTranslator(options: ResponsesTranslatorOptions): 
   /** Text deltas whose literals pass through as the upstream's bytes. */
   const appendTextBytes = ({ bytes, bounds }: ContentLiterals) => {
     const { frame, literals } = partFor("message");
-    const parts = frameBytes(frame);
-    for (let i = 0; i < bounds.length; i += 2) {
-      const start = bounds[i]!;
-      const end = bounds[i + 1]!;
-      literals.addBytes(bytes, start, end);
-      out.pass(parts.head);
-      out.passNumber(sequence++);
-      out.pass(parts.middle);
-      out.passRange(bytes, start, end);
-      out.pass(parts.tail);
-    }
+    for (let i = 0; i < bounds.length; i += 2) literals.addBytes(bytes, bounds[i]!, bounds[i + 1]!);
+    out.passLiteralFrames(bytes, bounds, frameBytes(frame), sequence);
+    sequence += bounds.length >>> 1;
   };
 
   const closePart = () => {

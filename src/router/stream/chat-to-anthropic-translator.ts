@@ -19,7 +19,7 @@ import { sanitizeToolId } from "../translate/tool-ids.js";
 import type { ToolNameMap } from "../translate/tool-names.js";
 import type { ContentLiterals, SseItem } from "./chat-sse-parser.js";
 import { dispatchChatEvents } from "./dispatch-chat-events.js";
-import { type SseOutput, SseOutputBuffer } from "./sse-output.js";
+import { type LiteralFrame, type SseOutput, SseOutputBuffer } from "./sse-output.js";
 import { ToolCallAccumulator } from "./tool-call-accumulator.js";
 
 export interface StreamSummary {
@@ -55,6 +55,7 @@ export const PING_FRAME = 'event: ping\ndata: {"type":"ping"}\n\n';
 const utf8 = new TextEncoder();
 const DELTA_TAIL = "}}\n\n";
 const DELTA_TAIL_BYTES = utf8.encode(DELTA_TAIL);
+const NO_BYTES = new Uint8Array(0);
 
 export function createChatToAnthropicTranslator(options: TranslatorOptions): ChatToAnthropicTranslator {
   const out = new SseOutputBuffer();
@@ -96,7 +97,7 @@ export function createChatToAnthropicTranslator(options: TranslatorOptions): Cha
   };
 
   /** The frame before a delta's literal, for the open block; encoded once per block. */
-  let deltaHead: { index: number; text: string; bytes?: Uint8Array } | undefined;
+  let deltaHead: { index: number; text: string; frame?: LiteralFrame } | undefined;
   const deltaHeadOf = (kind: "text" | "thinking") => {
     if (deltaHead?.index !== blockIndex) {
       const delta = kind === "text" ? `{"type":"text_delta","text":` : `{"type":"thinking_delta","thinking":`;
@@ -118,12 +119,8 @@ export function createChatToAnthropicTranslator(options: TranslatorOptions): Cha
   const appendTextBytes = ({ bytes, bounds }: ContentLiterals) => {
     if (open !== "text") openBlock("text");
     const head = deltaHeadOf("text");
-    head.bytes ??= utf8.encode(head.text);
-    for (let i = 0; i < bounds.length; i += 2) {
-      out.pass(head.bytes);
-      out.passRange(bytes, bounds[i]!, bounds[i + 1]!);
-      out.pass(DELTA_TAIL_BYTES);
-    }
+    head.frame ??= { head: utf8.encode(head.text), middle: NO_BYTES, tail: DELTA_TAIL_BYTES };
+    out.passLiteralFrames(bytes, bounds, head.frame);
   };
 
   const finishBlocks = () => {

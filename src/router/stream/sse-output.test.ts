@@ -4,6 +4,12 @@ import { SseOutputBuffer, toBytes } from "./sse-output.js";
 const decoder = new TextDecoder();
 const encoder = new TextEncoder();
 
+const frameOf = (head: string, tail: string) => ({
+  head: encoder.encode(head),
+  middle: encoder.encode(":"),
+  tail: encoder.encode(tail),
+});
+
 describe("SseOutputBuffer", () => {
   it("gives text alone when nothing was passed, and then nothing", () => {
     const out = new SseOutputBuffer();
@@ -13,35 +19,62 @@ describe("SseOutputBuffer", () => {
     expect(out.take()).toBe("");
   });
 
-  it("keeps text, passed bytes, literals and numbers in order, as one byte array", () => {
+  it("keeps text and framed upstream literals in order, as one byte array", () => {
     const out = new SseOutputBuffer();
     const upstream = encoder.encode('{"content":"héllo"}');
-    out.write("head ");
-    out.pass(encoder.encode("[bytes]"));
     const start = encoder.encode('{"content":').length;
-    out.passRange(upstream, start, upstream.length - 1);
-    out.passNumber(1234);
+    out.write("head ");
+    out.passLiteralFrames(upstream, [start, upstream.length - 1], frameOf("[", "]"), 1234);
     out.write(" tail é");
     const taken = out.take();
     expect(taken).toBeInstanceOf(Uint8Array);
-    expect(decoder.decode(toBytes(taken))).toBe('head [bytes]"héllo"1234 tail é');
+    expect(decoder.decode(toBytes(taken))).toBe('head [1234:"héllo"] tail é');
     expect(out.take()).toBe("");
   });
 
-  it("grows past its first buffer, and a take is not changed by later writes", () => {
+  it("grows past its first pool, and a take is not changed by later writes", () => {
     const out = new SseOutputBuffer();
     const long = "ü".repeat(3000);
-    out.pass(encoder.encode("<"));
+    const literal = encoder.encode('"<"');
+    out.passLiteralFrames(literal, [0, 3], frameOf("", ""));
     out.write(long);
     const first = out.take();
-    out.pass(encoder.encode("second"));
-    expect(decoder.decode(toBytes(first))).toBe(`<${long}`);
-    expect(decoder.decode(toBytes(out.take()))).toBe("second");
+    out.passLiteralFrames(literal, [0, 3], frameOf("second", ""));
+    expect(decoder.decode(toBytes(first))).toBe(`"<"${long}`);
+    expect(decoder.decode(toBytes(out.take()))).toBe('second"<"');
+  });
+
+  it("keeps every take intact while later output fills and replaces its pool", () => {
+    const out = new SseOutputBuffer();
+    const taken: [Uint8Array, string][] = [];
+    for (let i = 0; i < 400; i++) {
+      const literal = encoder.encode(`"${"x".repeat(i % 97)}"`);
+      out.passLiteralFrames(literal, [0, literal.length], frameOf("<", ">"), i);
+      if (i % 3 === 0) out.write(`ü${i}`);
+      const framed = `<${i}:"${"x".repeat(i % 97)}">`;
+      taken.push([toBytes(out.take()), i % 3 === 0 ? `${framed}ü${i}` : framed]);
+    }
+    for (const [bytes, expected] of taken) expect(decoder.decode(bytes)).toBe(expected);
+  });
+
+  it("frames each literal of a run, numbering them when asked", () => {
+    const upstream = encoder.encode('xx"a"yy"bé"z""');
+    const bounds = [2, 5, 7, 12, 13, 15];
+    const frame = { head: encoder.encode("<"), middle: encoder.encode(":"), tail: encoder.encode(">") };
+    const plain = new SseOutputBuffer();
+    plain.write("s");
+    plain.passLiteralFrames(upstream, bounds, frame);
+    expect(decoder.decode(toBytes(plain.take()))).toBe('s<"a"><"bé"><"">');
+    const numbered = new SseOutputBuffer();
+    numbered.passLiteralFrames(upstream, bounds, frame, 9);
+    numbered.passLiteralFrames(upstream, bounds.slice(0, 2), frame, 99);
+    numbered.passLiteralFrames(upstream, bounds.slice(0, 2), frame, 0);
+    expect(decoder.decode(toBytes(numbered.take()))).toBe('<9:"a"><10:"bé"><11:""><99:"a"><0:"a">');
   });
 
   it("refuses takeText while passed bytes wait", () => {
     const out = new SseOutputBuffer();
-    out.pass(encoder.encode("x"));
+    out.passLiteralFrames(encoder.encode('"x"'), [0, 3], frameOf("", ""));
     expect(() => out.takeText()).toThrow(/passed bytes/);
   });
 });

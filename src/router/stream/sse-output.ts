@@ -1,81 +1,108 @@
 /**
  * A translator's client SSE, as it is made and as it goes out. Mostly text; but upstream content
  * literals pass through as the bytes they came in, beside frame parts encoded once. Once the
- * first such piece comes, everything is assembled straight into one growing byte buffer, so a
- * write costs one copy, whatever number of frames it holds.
+ * first such piece comes, everything is assembled straight into a byte pool, and a take hands
+ * out a view of the pool's newest bytes: no copy and no allocation of memory per write. A pool
+ * that is full is left to the views taken from it, and the next one is twice as large (up to
+ * POOL_MAX), so a long stream allocates a few large buffers rather than one per write.
  */
 /** Text alone, or (when bytes were passed through) all of it as UTF-8. */
 export type SseOutput = string | Uint8Array;
 
 const encoder = new TextEncoder();
+const POOL_MIN = 4 * 1024;
+const POOL_MAX = 64 * 1024;
 
 /** Gathers a translator's output between two takes. */
 export class SseOutputBuffer {
   /** What was written while no bytes were passed. */
   private text = "";
-  private bytes: Uint8Array | undefined;
-  /** Bytes in use (none: the output is still text); the buffer is kept from one take to the next. */
+  private pool: Uint8Array | undefined;
+  /** Where the bytes not taken yet start in the pool; the pool before it belongs to earlier takes. */
+  private start = 0;
+  /** Where they end. None (start = length): the output is still text. */
   private length = 0;
 
   write(text: string): void {
-    if (this.length > 0) this.appendText(text);
+    if (this.length > this.start) this.appendText(text);
     else this.text += text;
   }
 
-  /** Bytes that go out as they are, after everything written so far. */
-  pass(bytes: Uint8Array): void {
-    const target = this.room(bytes.length);
-    target.set(bytes, this.length);
-    this.length += bytes.length;
-  }
-
-  /** `source[start, end)`: an upstream content literal, a few bytes. */
-  passRange(source: Uint8Array, start: number, end: number): void {
-    const target = this.room(end - start);
-    // A loop beats making a view to copy from, for a few bytes.
+  /**
+   * One frame per upstream literal `source[bounds[2i], bounds[2i + 1])`: `frame.head`, then (when
+   * `firstNumber` is given) the frame's number counting up from it and `frame.middle`, then the
+   * literal, then `frame.tail`. The hot path of a long answer: room is made once for the run.
+   */
+  passLiteralFrames(
+    source: Uint8Array,
+    bounds: readonly number[],
+    frame: LiteralFrame,
+    firstNumber = -1,
+  ): void {
+    const { head, middle, tail } = frame;
+    const count = bounds.length >>> 1;
+    let literals = 0;
+    for (let i = 0; i < bounds.length; i += 2) literals += bounds[i + 1]! - bounds[i]!;
+    const numbered = firstNumber >= 0;
+    const perFrame = head.length + tail.length + (numbered ? middle.length + MAX_DIGITS : 0);
+    const target = this.room(literals + count * perFrame);
     let at = this.length;
-    for (let i = start; i < end; i++) target[at++] = source[i]!;
+    let number = firstNumber;
+    for (let i = 0; i < bounds.length; i += 2) {
+      target.set(head, at);
+      at += head.length;
+      if (numbered) {
+        at = writeDigits(target, at, number++);
+        target.set(middle, at);
+        at += middle.length;
+      }
+      const end = bounds[i + 1]!;
+      for (let j = bounds[i]!; j < end; j++) target[at++] = source[j]!;
+      target.set(tail, at);
+      at += tail.length;
+    }
     this.length = at;
   }
 
-  /** A whole number ≥ 0, in decimal. */
-  passNumber(value: number): void {
-    this.appendText(String(value));
-  }
-
-  /** Everything since the last take: text alone when no bytes were passed. */
+  /**
+   * Everything since the last take: text alone when no bytes were passed, else a view of the
+   * pool that later writes never touch.
+   */
   take(): SseOutput {
-    if (this.length === 0) {
+    if (this.length === this.start) {
       const text = this.text;
       this.text = "";
       return text;
     }
-    const taken = this.bytes!.slice(0, this.length);
-    this.length = 0;
+    const taken = this.pool!.subarray(this.start, this.length);
+    this.start = this.length;
     return taken;
   }
 
   /** Everything since the last take, where nothing can have been passed (only content literals are). */
   takeText(): string {
-    if (this.length > 0) throw new Error("SSE output holds passed bytes: take() it");
+    if (this.length > this.start) throw new Error("SSE output holds passed bytes: take() it");
     return this.take() as string;
   }
 
-  /** The buffer, with room for `extra` more bytes; what was written as text goes in first. */
+  /** The pool, with room for `extra` more bytes after `length`; what was written as text goes in first. */
   private room(extra: number): Uint8Array {
     if (this.text !== "") {
       const text = this.text;
       this.text = "";
       this.appendText(text);
     }
-    const needed = this.length + extra;
-    let bytes = this.bytes;
-    if (!bytes || needed > bytes.length) {
-      const grown = new Uint8Array(Math.max(needed, (bytes?.length ?? 2048) * 2));
-      if (bytes) grown.set(bytes.subarray(0, this.length));
-      this.bytes = bytes = grown;
+    let pool = this.pool;
+    if (!pool || this.length + extra > pool.length) {
+      const pending = this.length - this.start;
+      const size = Math.max(pending + extra, pool ? Math.min(pool.length * 2, POOL_MAX) : POOL_MIN);
+      const next = new Uint8Array(size);
+      if (pool && pending > 0) next.set(pool.subarray(this.start, this.length));
+      this.pool = pool = next;
+      this.start = 0;
+      this.length = pending;
     }
-    return bytes;
+    return pool;
   }
 
   /** Appends `text` as UTF-8; short ASCII (a number, a closing brace) without an encoder call. */
@@ -97,6 +124,29 @@ export class SseOutputBuffer {
     at += encoder.encodeInto(text, bytes.subarray(at)).written;
     this.length = at;
   }
+}
+
+/** The constant parts of frames around upstream literals (see `passLiteralFrames`), as UTF-8. */
+export interface LiteralFrame {
+  head: Uint8Array;
+  /** Between the number and the literal; only for numbered frames. */
+  middle: Uint8Array;
+  tail: Uint8Array;
+}
+
+/** Digits of the largest safe integer. */
+const MAX_DIGITS = 16;
+
+/** `value` (a whole number ≥ 0) in decimal at `target[at]`; returns the index after it. */
+function writeDigits(target: Uint8Array, at: number, value: number): number {
+  let digits = 1;
+  for (let rest = value; rest >= 10; rest = Math.floor(rest / 10)) digits++;
+  let rest = value;
+  for (let i = at + digits - 1; i >= at; i--) {
+    target[i] = 48 + (rest % 10);
+    rest = Math.floor(rest / 10);
+  }
+  return at + digits;
 }
 
 /** One byte array for one write. */
