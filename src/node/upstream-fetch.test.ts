@@ -13,6 +13,7 @@ import {
   turn,
   within,
 } from "../../test/support/http-test-servers.js";
+import { directReadOf } from "../router/stream/direct-read.js";
 import { upstreamFetch } from "./upstream-fetch.js";
 
 afterEach(closeServers);
@@ -289,6 +290,68 @@ describe("upstreamFetch", () => {
       await reader.cancel();
       expect(await within(closed!, 4_000, "server-side close after cancel")).toEqual({ finished: false });
       expect(writes).toBeLessThan(500);
+    });
+  });
+
+  describe("direct reader (see router/stream/direct-read.ts)", () => {
+    const drain = async (read: () => Promise<ReadableStreamReadResult<Uint8Array>>) => {
+      const decoder = new TextDecoder();
+      let text = "";
+      for (;;) {
+        const { done, value } = await read();
+        if (done) return text + decoder.decode();
+        text += decoder.decode(value, { stream: true });
+      }
+    };
+
+    it("reads the body's queue directly, complete and in order, and is not offered once the stream is locked", async () => {
+      const frames = Array.from({ length: 300 }, (_, i) => `data: {"n":${i}}\n\n`);
+      const { url } = await serve(async (_req, res) => {
+        res.writeHead(200, { "content-type": "text/event-stream" });
+        for (const [i, frame] of frames.entries()) {
+          res.write(frame);
+          if (i % 7 === 0) await turn();
+        }
+        res.end();
+      });
+      const direct = directReadOf((await upstreamFetch(`${url}/a`)).body!);
+      expect(direct).toBeDefined();
+      expect(await drain(() => direct!.read())).toBe(frames.join(""));
+
+      const locked = (await upstreamFetch(`${url}/b`)).body!;
+      const reader = locked.getReader();
+      expect(directReadOf(locked)).toBeUndefined();
+      await reader.cancel();
+    });
+
+    it("rejects with TypeError('terminated') when the server drops the connection mid-body", async () => {
+      const { url } = await serve(async (_req, res) => {
+        res.writeHead(200, { "content-type": "text/event-stream" });
+        res.write("data: 1\n\n");
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        res.destroy();
+      });
+      const direct = directReadOf((await upstreamFetch(`${url}/drop`)).body!)!;
+      const error = await within(rejectionOf(drain(() => direct.read())), 5_000, "direct read after a reset");
+      expect(error).toBeInstanceOf(TypeError);
+      expect((error as TypeError).message).toBe("terminated");
+    });
+
+    it("closes the connection when cancelled, before the server is done writing", async () => {
+      let closed: Promise<{ finished: boolean }> | undefined;
+      const { url } = await serve(async (_req, res) => {
+        closed = closeOf(res);
+        res.writeHead(200, { "content-type": "text/event-stream" });
+        for (let i = 0; i < 500 && !res.destroyed; i += 1) {
+          res.write(`data: ${i}\n\n`);
+          await new Promise((resolve) => setTimeout(resolve, 10));
+        }
+        res.end();
+      });
+      const direct = directReadOf((await upstreamFetch(`${url}/cancel`)).body!)!;
+      await direct.read();
+      await direct.cancel(new Error("client left"));
+      expect(await within(closed!, 4_000, "server-side close after cancel")).toEqual({ finished: false });
     });
   });
 });

@@ -17,6 +17,7 @@ import { Buffer } from "node:buffer";
 import type { Transform } from "node:stream";
 import { constants, createGunzip, createInflate, createInflateRaw } from "node:zlib";
 import { Agent, type Dispatcher, interceptors } from "undici";
+import { markDirectRead } from "../router/stream/direct-read.js";
 
 const HIGH_WATER_BYTES = 256 * 1024;
 /** Statuses whose responses have no body, which a Response must be built without. */
@@ -154,45 +155,50 @@ class BodyQueue implements Dispatcher.DispatchHandler {
     wake?.();
   }
 
+  /** The body as a web stream, marked with a direct reader of the same queue (see direct-read.ts). */
   private readable(): ReadableStream<Uint8Array> {
-    return new ReadableStream<Uint8Array>(
+    const stream = new ReadableStream<Uint8Array>(
       {
-        pull: async (stream) => {
-          for (;;) {
-            if (this.queued.length > 0) {
-              const chunk =
-                this.queued.length === 1 ? this.queued[0]! : Buffer.concat(this.queued, this.queuedBytes);
-              this.queued = [];
-              this.queuedBytes = 0;
-              if (this.controller?.paused) this.controller.resume();
-              stream.enqueue(chunk);
-              return;
-            }
-            if (this.failure) {
-              stream.error(
-                this.signal?.aborted
-                  ? this.signal.reason
-                  : new TypeError("terminated", { cause: this.failure }),
-              );
-              return;
-            }
-            if (this.ended) {
-              stream.close();
-              return;
-            }
-            await new Promise<void>((wake) => {
-              this.wake = wake;
-            });
-          }
+        pull: async (controller) => {
+          const next = await this.read();
+          if (next.done) controller.close();
+          else controller.enqueue(next.value);
         },
-        cancel: (reason) => {
-          this.queued = [];
-          if (!this.ended && !this.failure)
-            this.controller?.abort(reason instanceof Error ? reason : new Error("cancelled"));
-        },
+        cancel: (reason) => this.cancel(reason),
       },
       { highWaterMark: 0 },
     );
+    markDirectRead(stream, this);
+    return stream;
+  }
+
+  /** Everything queued so far in one piece, waiting for some if none; done at the end. */
+  async read(): Promise<ReadableStreamReadResult<Uint8Array>> {
+    for (;;) {
+      if (this.queued.length > 0) {
+        const chunk =
+          this.queued.length === 1 ? this.queued[0]! : Buffer.concat(this.queued, this.queuedBytes);
+        this.queued = [];
+        this.queuedBytes = 0;
+        if (this.controller?.paused) this.controller.resume();
+        return { done: false, value: chunk };
+      }
+      if (this.failure) {
+        throw this.signal?.aborted
+          ? this.signal.reason
+          : new TypeError("terminated", { cause: this.failure });
+      }
+      if (this.ended) return { done: true, value: undefined };
+      await new Promise<void>((wake) => {
+        this.wake = wake;
+      });
+    }
+  }
+
+  async cancel(reason?: unknown): Promise<void> {
+    this.queued = [];
+    if (!this.ended && !this.failure)
+      this.controller?.abort(reason instanceof Error ? reason : new Error("cancelled"));
   }
 }
 

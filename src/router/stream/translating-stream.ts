@@ -6,6 +6,7 @@
  * client's stream down.
  */
 import { createChatSseParser, type SseItem } from "./chat-sse-parser.js";
+import { directReadOf } from "./direct-read.js";
 import { type SseOutput, toBytes } from "./sse-output.js";
 import { createSseBatchParser, type SseEvent, UPSTREAM_FAILURE_EVENT } from "./sse-parse-stream.js";
 
@@ -123,9 +124,9 @@ export function createTranslatingStream(
 }
 
 /**
- * An upstream body, translated: the client's stream pulls from the upstream's reader, so one
- * read costs one promise and backpressure and cancellation reach the upstream directly (no pipe
- * between two streams). A read failure does not tear the client's stream down: it reaches the
+ * An upstream body, translated: the client's stream pulls from the upstream's reader (its
+ * direct reader when it has one, see direct-read.ts), so one read costs one promise and
+ * backpressure and cancellation reach the upstream directly (no pipe between two streams). A read failure does not tear the client's stream down: it reaches the
  * translator as an `UPSTREAM_FAILURE_EVENT`.
  */
 export function pipeUpstream(
@@ -134,7 +135,7 @@ export function pipeUpstream(
   options: TranslatingStreamOptions,
 ): ReadableStream<Uint8Array> {
   const translation = createTranslation(translator, options);
-  const reader = body.getReader();
+  const reader = directReadOf(body) ?? body.getReader();
   const finish = (controller: ReadableStreamDefaultController<Uint8Array>, failure?: Uint8Array) => {
     if (failure) controller.enqueue(failure);
     for (const bytes of translation.end()) controller.enqueue(bytes);
