@@ -74,7 +74,7 @@ export function createChatSseParser(): ChatSseParser {
    * ("\n\n"): the end of its literal (just past the closing quote), found without looking for
    * the event's end first; else -1. The literal starts at the template's last byte.
    */
-  const templateLiteralEnd = (bytes: Uint8Array, words: Uint32Array, start: number): number => {
+  const templateLiteralEnd = (bytes: Uint8Array, words: Float64Array, start: number): number => {
     if (!template || start + template.before.length >= bytes.length) return -1;
     if (!template.before.matches(bytes, words, start)) return -1;
     const close = closingQuote(bytes, start + template.before.length, bytes.length);
