@@ -75,6 +75,13 @@ export interface ResponsesTranslator extends StreamTranslator {
   response(): ResponseObject;
 }
 
+/**
+ * Stands for a part's text in its done events (see emitWithText). The other strings there are
+ * grove's own (types, ids, encrypted_content), none with a NUL, so it cannot be found elsewhere.
+ */
+const TEXT = "\u0000text\u0000";
+const TEXT_JSON = JSON.stringify(TEXT);
+
 /** What a keep-alive looks like on a Responses stream: an SSE comment, which clients skip. */
 export const RESPONSES_PING_FRAME = ": ping\n\n";
 
@@ -172,37 +179,52 @@ export function createResponsesTranslator(options: ResponsesTranslatorOptions): 
     sequence += bounds.length >>> 1;
   };
 
+  /** `emit`, with the text literal where the fields hold TEXT (the part's whole text, escaped once). */
+  const emitWithText = (type: string, fields: Record<string, unknown>, literal: string) => {
+    const data = JSON.stringify({ type, sequence_number: sequence++, ...fields });
+    const at = data.indexOf(TEXT_JSON);
+    out.write(`event: ${type}\ndata: ${data.slice(0, at)}${literal}${data.slice(at + TEXT_JSON.length)}\n\n`);
+  };
+
   const closePart = () => {
     if (!open) return;
     const part = open;
     open = undefined;
-    const text = part.literals.decoded();
+    const { text, literal } = part.literals.joined();
     const where = { item_id: part.id, output_index: part.index, content_index: 0 };
-    let item: OutputItem;
+    // Each done event is made with TEXT in place of the text, which goes in as `literal`.
+    let item: (text: string) => OutputItem;
     if (part.kind === "message") {
-      const content = { type: "output_text" as const, text, annotations: [] };
-      emit("response.output_text.done", { ...where, text, logprobs: [] });
-      emit("response.content_part.done", { ...where, part: content });
-      item = { type: "message", id: part.id, status: "completed", role: "assistant", content: [content] };
+      const content = (text: string) => ({ type: "output_text" as const, text, annotations: [] });
+      emitWithText("response.output_text.done", { ...where, text: TEXT, logprobs: [] }, literal);
+      emitWithText("response.content_part.done", { ...where, part: content(TEXT) }, literal);
+      item = (text) => ({
+        type: "message",
+        id: part.id,
+        status: "completed",
+        role: "assistant",
+        content: [content(text)],
+      });
     } else {
-      const content = { type: "reasoning_text" as const, text };
-      emit("response.reasoning_text.done", { ...where, text });
-      emit("response.content_part.done", { ...where, part: content });
-      item = {
+      const content = (text: string) => ({ type: "reasoning_text" as const, text });
+      emitWithText("response.reasoning_text.done", { ...where, text: TEXT }, literal);
+      emitWithText("response.content_part.done", { ...where, part: content(TEXT) }, literal);
+      const encrypted = encodeReasoning({
+        text,
+        ...(part.signature ? { signature: part.signature } : {}),
+        ...(part.redacted ? { redacted: part.redacted } : {}),
+      });
+      item = (text) => ({
         type: "reasoning",
         id: part.id,
         status: "completed",
         summary: [],
-        content: [content],
-        encrypted_content: encodeReasoning({
-          text,
-          ...(part.signature ? { signature: part.signature } : {}),
-          ...(part.redacted ? { redacted: part.redacted } : {}),
-        }),
-      };
+        content: [content(text)],
+        encrypted_content: encrypted,
+      });
     }
-    output[part.index] = item;
-    emit("response.output_item.done", { output_index: part.index, item });
+    output[part.index] = item(text);
+    emitWithText("response.output_item.done", { output_index: part.index, item: item(TEXT) }, literal);
   };
 
   const finishToolCalls = () => {

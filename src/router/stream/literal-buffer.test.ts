@@ -16,19 +16,24 @@ describe("LiteralBuffer", () => {
     buffer.addBytes(...inBytes('"caf\u00e9 \\"q\\" "'));
     buffer.addText("\\ud83d"); // one half of an escaped surrogate pair…
     buffer.addBytes(...inBytes('"\\ude00 end"')); // …and the other half, in the next delta
-    expect(buffer.decoded()).toBe('café "q" 😀 end');
+    expect(buffer.joined()).toEqual({
+      text: 'café "q" 😀 end',
+      literal: '"caf\u00e9 \\"q\\" \\ud83d\\ude00 end"',
+    });
   });
 
   it("grows past its first buffer without losing bytes", () => {
     const buffer = new LiteralBuffer();
     const word = "abcdefghij ".repeat(10);
     for (let i = 0; i < 50; i++) buffer.addBytes(...inBytes(JSON.stringify(word)));
-    expect(buffer.decoded()).toBe(word.repeat(50));
+    expect(buffer.joined().text).toBe(word.repeat(50));
   });
 
   it("decodes around a raw control character a backend should have escaped", () => {
     const buffer = new LiteralBuffer();
     buffer.addBytes(...inBytes('"tab\there \\"x\\""'));
-    expect(buffer.decoded()).toBe('tab\there "x"');
+    const { text, literal } = buffer.joined();
+    expect(text).toBe('tab\there "x"');
+    expect(JSON.parse(literal)).toBe(text); // escaped now, unlike the upstream's bytes
   });
 });

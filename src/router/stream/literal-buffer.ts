@@ -33,17 +33,20 @@ export class LiteralBuffer {
   }
 
   /**
-   * The text of every literal so far. Joined before decoding, so an escaped surrogate pair split
-   * across two deltas stays one character.
+   * The text of every literal so far, and a JSON string literal of it. Joined before decoding, so
+   * an escaped surrogate pair split across two deltas stays one character. The literal is the
+   * upstream's own (its escapes as they came) when that parses, so a long text is not escaped
+   * again for every event that repeats it.
    */
-  decoded(): string {
+  joined(): { text: string; literal: string } {
     this.flushBytes();
     const pieces = this.parts;
+    const literal = `"${pieces.join("")}"`;
     try {
-      return JSON.parse(`"${pieces.join("")}"`) as string;
+      return { text: JSON.parse(literal) as string, literal };
     } catch {
       // A backend put a raw control character in a string: decode what can be decoded.
-      return pieces
+      const text = pieces
         .map((piece) => {
           try {
             // biome-ignore lint/suspicious/noControlCharactersInRegex: raw control characters are what is being escaped.
@@ -53,6 +56,7 @@ export class LiteralBuffer {
           }
         })
         .join("");
+      return { text, literal: JSON.stringify(text) };
     }
   }
 
