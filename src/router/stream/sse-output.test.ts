@@ -69,6 +69,7 @@ describe("SseOutputBuffer", () => {
     numbered.passLiteralFrames(upstream, bounds, frame, 9);
     numbered.passLiteralFrames(upstream, bounds.slice(0, 2), frame, 99);
     numbered.passLiteralFrames(upstream, bounds.slice(0, 2), frame, 0);
+    numbered.passLiteralFrames(upstream, [], frame, 5);
     expect(decoder.decode(toBytes(numbered.take()))).toBe('<9:"a"><10:"bé"><11:""><99:"a"><0:"a">');
   });
 

@@ -39,18 +39,26 @@ export class SseOutputBuffer {
     frame: LiteralFrame,
     firstNumber = -1,
   ): void {
+    if (bounds.length === 0) return;
     const { head, middle, tail } = frame;
+    // One frame's tail and the next one's head are copied as one piece.
+    frame.joint ??= joined(tail, head);
+    const joint = frame.joint;
     const count = bounds.length >>> 1;
     let literals = 0;
     for (let i = 0; i < bounds.length; i += 2) literals += bounds[i + 1]! - bounds[i]!;
     const numbered = firstNumber >= 0;
-    const perFrame = head.length + tail.length + (numbered ? middle.length + MAX_DIGITS : 0);
+    const perFrame = joint.length + (numbered ? middle.length + MAX_DIGITS : 0);
     const target = this.room(literals + count * perFrame);
     let at = this.length;
     let number = firstNumber;
+    target.set(head, at);
+    at += head.length;
     for (let i = 0; i < bounds.length; i += 2) {
-      target.set(head, at);
-      at += head.length;
+      if (i > 0) {
+        target.set(joint, at);
+        at += joint.length;
+      }
       if (numbered) {
         at = writeDigits(target, at, number++);
         target.set(middle, at);
@@ -58,9 +66,9 @@ export class SseOutputBuffer {
       }
       const end = bounds[i + 1]!;
       for (let j = bounds[i]!; j < end; j++) target[at++] = source[j]!;
-      target.set(tail, at);
-      at += tail.length;
     }
+    target.set(tail, at);
+    at += tail.length;
     this.length = at;
   }
 
@@ -132,6 +140,15 @@ export interface LiteralFrame {
   /** Between the number and the literal; only for numbered frames. */
   middle: Uint8Array;
   tail: Uint8Array;
+  /** `tail` then `head`, made on first use. */
+  joint?: Uint8Array;
+}
+
+function joined(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const both = new Uint8Array(a.length + b.length);
+  both.set(a);
+  both.set(b, a.length);
+  return both;
 }
 
 /** Digits of the largest safe integer. */
