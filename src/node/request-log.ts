@@ -5,7 +5,7 @@
  * those files for the dashboard's Router view. Each line is one O_APPEND write, so routers in
  * different processes never interleave, and the file outlives the daemon like the agents do.
  */
-import { appendFileSync, mkdirSync } from "node:fs";
+import { closeSync, mkdirSync, openSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import type { RouterConfig } from "../router/config/config-schema.js";
 import { costUsd, priceOf } from "../router/config/pricing.js";
@@ -55,7 +55,15 @@ export function toLoggedRequest(
   };
 }
 
-/** An `onRequest` observer for `createRouterApp` that appends to the request log in `home`. */
+/** How long one opened log file serves writes before it is closed (and reopened by the next one). */
+const KEEP_OPEN_MS = 1000;
+
+/**
+ * An `onRequest` observer for `createRouterApp` that appends to the request log in `home`.
+ * A busy router writes many lines a second: the day's file stays open for a second at a time,
+ * so a line costs one write, not an open, a write and a close. Closing it again on a timer
+ * holds no descriptor while the router is idle, and a file deleted meanwhile is recreated.
+ */
 export function createRequestLog(options: {
   home: string;
   config: RouterConfig;
@@ -63,18 +71,37 @@ export function createRequestLog(options: {
   taskId?: number | undefined;
 }): (record: RequestRecord) => void {
   const dir = requestLogDir(options.home);
-  let ready = false;
+  let open: { file: string; fd: number } | undefined;
+  const close = () => {
+    const closing = open;
+    open = undefined;
+    if (closing) closeQuietly(closing.fd);
+  };
   return (record) => {
     try {
-      if (!ready) mkdirSync(dir, { recursive: true, mode: 0o700 });
-      ready = true;
       const now = new Date();
       const line = `${JSON.stringify(toLoggedRequest(record, { ...options, now }))}\n`;
-      appendFileSync(join(dir, requestLogFileName(now)), line, { mode: 0o600 });
+      const file = requestLogFileName(now);
+      if (open?.file !== file) {
+        close();
+        mkdirSync(dir, { recursive: true, mode: 0o700 });
+        open = { file, fd: openSync(join(dir, file), "a", 0o600) };
+        setTimeout(close, KEEP_OPEN_MS).unref();
+      }
+      writeSync(open.fd, line);
     } catch {
       // The log is for the dashboard: a full disk must never fail the request itself.
+      close();
     }
   };
+}
+
+function closeQuietly(fd: number): void {
+  try {
+    closeSync(fd);
+  } catch {
+    // Already closed: nothing to do.
+  }
 }
 
 /** The task a process works for, from `GROVE_TASK_ID` (set for the built-in agent by the daemon). */

@@ -9,7 +9,9 @@ import {
   mkdirSync,
   mkdtempSync,
   readdirSync,
+  readFileSync,
   rmSync,
+  statSync,
   writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
@@ -121,6 +123,21 @@ describe("the routers' request log, ingested by the daemon", () => {
       errors: 1,
     });
     expect(store.summary({ taskId: 7 }).reduce((sum, row) => sum + row.requests, 0)).toBe(3);
+  });
+
+  it("writes one line per request to the day's file (mode 600), and a new file when that one is deleted", async () => {
+    const log = createRequestLog({ home, config, source: "router" });
+    const file = join(requestLogDir(home), requestLogFileName(new Date()));
+    for (let i = 0; i < 50; i++) log(record({ ttfbMs: i }));
+    const lines = readFileSync(file, "utf8").trimEnd().split("\n");
+    expect(lines.map((line) => (JSON.parse(line) as { ttfbMs: number }).ttfbMs)).toEqual([
+      ...Array(50).keys(),
+    ]);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    rmSync(requestLogDir(home), { recursive: true });
+    await new Promise((resolve) => setTimeout(resolve, 1200)); // the file is held open for at most a second
+    log(record({ ttfbMs: 99 }));
+    expect(JSON.parse(readFileSync(file, "utf8"))).toMatchObject({ ttfbMs: 99 });
   });
 
   it("follows new lines as they are written, never storing one twice across restarts", async () => {
