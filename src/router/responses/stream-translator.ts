@@ -174,7 +174,7 @@ export function createResponsesTranslator(options: ResponsesTranslatorOptions): 
   /** Text deltas whose literals pass through as the upstream's bytes. */
   const appendTextBytes = ({ bytes, bounds }: ContentLiterals) => {
     const { frame, literals } = partFor("message");
-    for (let i = 0; i < bounds.length; i += 2) literals.addBytes(bytes, bounds[i]!, bounds[i + 1]!);
+    literals.addLiterals(bytes, bounds);
     out.passLiteralFrames(bytes, bounds, frameBytes(frame), sequence);
     sequence += bounds.length >>> 1;
   };

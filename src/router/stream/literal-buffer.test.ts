@@ -3,35 +3,42 @@ import { LiteralBuffer } from "./literal-buffer.js";
 
 const encoder = new TextEncoder();
 
-/** `literal` (quotes included) placed inside other bytes, as the parser finds it: [bytes, start, end]. */
-function inBytes(literal: string): [Uint8Array, number, number] {
+/** `literal` (quotes included) placed inside other bytes, as the parser finds it: [bytes, bounds]. */
+function inBytes(literal: string): [Uint8Array, number[]] {
   const bytes = encoder.encode(`data: {"x":${literal}}`);
   const start = encoder.encode('data: {"x":').length;
-  return [bytes, start, bytes.length - 1];
+  return [bytes, [start, bytes.length - 1]];
 }
 
 describe("LiteralBuffer", () => {
   it("joins literals given as bytes and as text, in order, before decoding", () => {
     const buffer = new LiteralBuffer();
-    buffer.addBytes(...inBytes('"caf\u00e9 \\"q\\" "'));
+    buffer.addLiterals(...inBytes('"caf\u00e9 \\"q\\" "'));
     buffer.addText("\\ud83d"); // one half of an escaped surrogate pair…
-    buffer.addBytes(...inBytes('"\\ude00 end"')); // …and the other half, in the next delta
+    buffer.addLiterals(...inBytes('"\\ude00 end"')); // …and the other half, in the next delta
     expect(buffer.joined()).toEqual({
       text: 'café "q" 😀 end',
       literal: '"caf\u00e9 \\"q\\" \\ud83d\\ude00 end"',
     });
   });
 
+  it("takes a run of literals in one call", () => {
+    const buffer = new LiteralBuffer();
+    const bytes = encoder.encode('x"ab"yy"c\\n"z""');
+    buffer.addLiterals(bytes, [1, 5, 7, 12, 13, 15]);
+    expect(buffer.joined()).toEqual({ text: "abc\n", literal: '"abc\\n"' });
+  });
+
   it("grows past its first buffer without losing bytes", () => {
     const buffer = new LiteralBuffer();
     const word = "abcdefghij ".repeat(10);
-    for (let i = 0; i < 50; i++) buffer.addBytes(...inBytes(JSON.stringify(word)));
+    for (let i = 0; i < 50; i++) buffer.addLiterals(...inBytes(JSON.stringify(word)));
     expect(buffer.joined().text).toBe(word.repeat(50));
   });
 
   it("decodes around a raw control character a backend should have escaped", () => {
     const buffer = new LiteralBuffer();
-    buffer.addBytes(...inBytes('"tab\there \\"x\\""'));
+    buffer.addLiterals(...inBytes('"tab\there \\"x\\""'));
     const { text, literal } = buffer.joined();
     expect(text).toBe('tab\there "x"');
     expect(JSON.parse(literal)).toBe(text); // escaped now, unlike the upstream's bytes

@@ -16,11 +16,11 @@ export class LiteralBuffer {
     this.parts.push(inside);
   }
 
-  /** A literal, quotes included, as `source[start, end)`: its inside is copied. */
-  addBytes(source: Uint8Array, start: number, end: number): void {
-    const from = start + 1;
-    const to = end - 1;
-    const needed = this.length + (to - from);
+  /** Literals, quotes included, as `source[bounds[2i], bounds[2i + 1])`: their insides are copied. */
+  addLiterals(source: Uint8Array, bounds: readonly number[]): void {
+    let size = 0;
+    for (let i = 0; i < bounds.length; i += 2) size += bounds[i + 1]! - bounds[i]! - 2;
+    const needed = this.length + size;
     if (needed > this.bytes.length) {
       const grown = new Uint8Array(Math.max(needed, this.bytes.length * 2));
       grown.set(this.bytes.subarray(0, this.length));
@@ -28,7 +28,10 @@ export class LiteralBuffer {
     }
     const { bytes } = this;
     let at = this.length;
-    for (let i = from; i < to; i++) bytes[at++] = source[i]!;
+    for (let i = 0; i < bounds.length; i += 2) {
+      const to = bounds[i + 1]! - 1;
+      for (let j = bounds[i]! + 1; j < to; j++) bytes[at++] = source[j]!;
+    }
     this.length = at;
   }
 

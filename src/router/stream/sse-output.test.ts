@@ -71,6 +71,10 @@ describe("SseOutputBuffer", () => {
     numbered.passLiteralFrames(upstream, bounds.slice(0, 2), frame, 0);
     numbered.passLiteralFrames(upstream, [], frame, 5);
     expect(decoder.decode(toBytes(numbered.take()))).toBe('<9:"a"><10:"bé"><11:""><99:"a"><0:"a">');
+    numbered.passLiteralFrames(upstream, [...bounds, ...bounds], frame, 998);
+    expect(decoder.decode(toBytes(numbered.take()))).toBe(
+      '<998:"a"><999:"bé"><1000:""><1001:"a"><1002:"bé"><1003:"">',
+    );
   });
 
   it("refuses takeText while passed bytes wait", () => {

@@ -51,7 +51,8 @@ export class SseOutputBuffer {
     const perFrame = joint.length + (numbered ? middle.length + MAX_DIGITS : 0);
     const target = this.room(literals + count * perFrame);
     let at = this.length;
-    let number = firstNumber;
+    // The frame's number in decimal, counted up in place (no division per frame).
+    let digits = numbered ? writeDigits(DIGITS, 0, firstNumber) : 0;
     target.set(head, at);
     at += head.length;
     for (let i = 0; i < bounds.length; i += 2) {
@@ -60,7 +61,8 @@ export class SseOutputBuffer {
         at += joint.length;
       }
       if (numbered) {
-        at = writeDigits(target, at, number++);
+        for (let d = 0; d < digits; d++) target[at++] = DIGITS[d]!;
+        digits = countUp(DIGITS, digits);
         target.set(middle, at);
         at += middle.length;
       }
@@ -153,6 +155,22 @@ function joined(a: Uint8Array, b: Uint8Array): Uint8Array {
 
 /** Digits of the largest safe integer. */
 const MAX_DIGITS = 16;
+
+/** Scratch for the decimal digits of a frame number. */
+const DIGITS = new Uint8Array(MAX_DIGITS + 1);
+
+/** Adds one to the decimal number in `digits[0, count)`; returns its new count of digits. */
+function countUp(digits: Uint8Array, count: number): number {
+  let d = count - 1;
+  while (d >= 0 && digits[d] === 57) digits[d--] = 48;
+  if (d >= 0) {
+    digits[d]! += 1;
+    return count;
+  }
+  digits.copyWithin(1, 0, count); // 99 → 100
+  digits[0] = 49;
+  return count + 1;
+}
 
 /** `value` (a whole number ≥ 0) in decimal at `target[at]`; returns the index after it. */
 function writeDigits(target: Uint8Array, at: number, value: number): number {
