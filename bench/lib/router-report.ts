@@ -155,8 +155,13 @@ function cpuLine(cells: Map<string, Cell>, target: RoutedTarget, concurrency: nu
   const cpuTarget = ROUTED_LABEL[target].hasTargets
     ? `   [target ≤ ${TARGET_CPU_MS_PER_1000} ms: ${per1000 <= TARGET_CPU_MS_PER_1000 ? "met" : "MISSED"}]`
     : "";
+  // The machine's speed drifts from run to run (other tenants): the floor measured in the same run puts a figure in scale.
+  const floor = cells.get(`passthrough@${concurrency}`);
+  const floorPerStream =
+    floor && target !== "passthrough" ? ticksToMs(totalTicks(floor.server)) / floor.timings.length : 0;
+  const againstFloor = floorPerStream > 0 ? ` (×${fmt(perStream / floorPerStream)} the passthrough's)` : "";
   console.log(
-    `${ROUTED_LABEL[target].cpu} at concurrency ${concurrency}: ${fmt(per1000)} ms per 1,000-chunk stream${stream}${cpuTarget}` +
+    `${ROUTED_LABEL[target].cpu} at concurrency ${concurrency}: ${fmt(per1000)} ms per 1,000-chunk stream${stream}${againstFloor}${cpuTarget}` +
       `\n    ${ticks} ticks over ${n} streams; per stream: user ${fmt(ticksToMs(routed.server.user) / n)} ms, ` +
       `system ${fmt(ticksToMs(routed.server.system) / n)} ms; main thread alone ${fmt(ticksToMs(routed.serverMain) / n)} ms`,
   );
