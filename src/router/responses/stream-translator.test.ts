@@ -5,6 +5,7 @@ import type { SseEvent } from "../stream/sse-parse-stream.js";
 import { UPSTREAM_FAILURE_EVENT } from "../stream/sse-parse-stream.js";
 import { decodeReasoning } from "./reasoning-carrier.js";
 import { responsesRequestSchema } from "./request-schema.js";
+import type { ResponseObject } from "./response-object.js";
 import { createResponsesTranslator, type ResponsesSummary } from "./stream-translator.js";
 import { buildToolTable } from "./tool-table.js";
 
@@ -157,6 +158,42 @@ describe("the Responses stream translator", () => {
     const response = translator.response();
     expect(response.status).toBe("completed");
     expect(response.output.map((item) => item.type)).toEqual(["reasoning", "message", "function_call"]);
+  });
+
+  it("repeats each part's exact text in its done events and in response.completed, whatever the echoed fields hold", () => {
+    const texts = { reasoning: 'Hmm "so"\n', message: "Héllo \u0000text0\u0000 — done\t!" };
+    for (const instructions of [null, "plain", "odd \u0000text0\u0000 \u0000text1\u0000 marks"]) {
+      const translator = createResponsesTranslator({
+        responseId: "resp_1",
+        createdAt: 1,
+        clientModel: "m",
+        tools,
+        echo: { instructions },
+      });
+      const text =
+        translator.start() +
+        translator.push(
+          [
+            delta({ reasoning_content: texts.reasoning }),
+            delta({ content: texts.message.slice(0, 7) }),
+            delta({ content: texts.message.slice(7) }),
+            finish("stop"),
+            usage(USAGE),
+          ].map(sse),
+        ) +
+        translator.finish();
+      const events = parseResponsesSse(text);
+      const done = (type: string) =>
+        events.filter((event) => event.data.type === type).map((event) => event.data);
+      expect(done("response.reasoning_text.done").map((data) => data.text)).toEqual([texts.reasoning]);
+      expect(done("response.output_text.done").map((data) => data.text)).toEqual([texts.message]);
+      const completed = done("response.completed")[0]!.response as ResponseObject;
+      expect(completed.instructions).toBe(instructions);
+      expect(completed).toEqual(JSON.parse(JSON.stringify(translator.response())));
+      expect(
+        completed.output.map((item) => (item as { content: { text: string }[] }).content[0]!.text),
+      ).toEqual([texts.reasoning, texts.message]);
+    }
   });
 
   it("keeps interleaved parallel calls apart and repairs broken arguments", () => {

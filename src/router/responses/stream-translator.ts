@@ -76,11 +76,14 @@ export interface ResponsesTranslator extends StreamTranslator {
 }
 
 /**
- * Stands for a part's text in its done events (see emitWithText). The other strings there are
- * grove's own (types, ids, encrypted_content), none with a NUL, so it cannot be found elsewhere.
+ * `textMark(i)` stands for the i-th text of an event (see emitWithTexts). The other strings of
+ * the events that hold them are grove's own (types, ids, encrypted_content) or the client's
+ * request fields the response echoes, so a mark is found only where it was put, as long as no
+ * echoed field holds a NUL followed by "text": a request that does is answered correctly all
+ * the same, only without the shortcut (see emitWithTexts).
  */
-const TEXT = "\u0000text\u0000";
-const TEXT_JSON = JSON.stringify(TEXT);
+const textMark = (index: number) => `\u0000text${index}\u0000`;
+const TEXT_MARKS = /"\\u0000text(\d+)\\u0000"/g;
 
 /** What a keep-alive looks like on a Responses stream: an SSE comment, which clients skip. */
 export const RESPONSES_PING_FRAME = ": ping\n\n";
@@ -179,11 +182,42 @@ export function createResponsesTranslator(options: ResponsesTranslatorOptions): 
     sequence += bounds.length >>> 1;
   };
 
-  /** `emit`, with the text literal where the fields hold TEXT (the part's whole text, escaped once). */
-  const emitWithText = (type: string, fields: Record<string, unknown>, literal: string) => {
-    const data = JSON.stringify({ type, sequence_number: sequence++, ...fields });
-    const at = data.indexOf(TEXT_JSON);
-    out.write(`event: ${type}\ndata: ${data.slice(0, at)}${literal}${data.slice(at + TEXT_JSON.length)}\n\n`);
+  /**
+   * `emit`, with `literals[i]` (a part's whole text as a JSON literal, escaped once) where the
+   * fields hold `textMark(i)`: a long text is not escaped again for every event that repeats it.
+   * `plain` is the same fields with the texts themselves, for the rare event where a mark does
+   * not come out exactly once per text.
+   */
+  const emitWithTexts = (
+    type: string,
+    fields: Record<string, unknown>,
+    literals: readonly string[],
+    plain: () => Record<string, unknown>,
+  ) => {
+    const head = { type, sequence_number: sequence++ };
+    let found = 0;
+    const data = JSON.stringify({ ...head, ...fields }).replace(TEXT_MARKS, (_mark, index: string) => {
+      found += 1;
+      return literals[Number(index)] ?? "null";
+    });
+    const exact = found === literals.length;
+    out.write(`event: ${type}\ndata: ${exact ? data : JSON.stringify({ ...head, ...plain() })}\n\n`);
+  };
+
+  /** Closed parts' texts as JSON literals, by output index, with how to make their items. */
+  const closedTexts = new Map<number, { literal: string; item(text: string): OutputItem }>();
+
+  /** A `response.*` event whose response object holds every closed part's text. */
+  const emitResponse = (type: string) => {
+    const literals: string[] = [];
+    const response = snapshot();
+    const marked = response.output.map((item, index) => {
+      const closed = closedTexts.get(index);
+      if (!closed) return item;
+      literals.push(closed.literal);
+      return closed.item(textMark(literals.length - 1));
+    });
+    emitWithTexts(type, { response: { ...response, output: marked } }, literals, () => ({ response }));
   };
 
   const closePart = () => {
@@ -192,12 +226,15 @@ export function createResponsesTranslator(options: ResponsesTranslatorOptions): 
     open = undefined;
     const { text, literal } = part.literals.joined();
     const where = { item_id: part.id, output_index: part.index, content_index: 0 };
-    // Each done event is made with TEXT in place of the text, which goes in as `literal`.
+    // Each done event is made with a mark in place of the text, which goes in as `literal`.
+    const TEXT = textMark(0);
+    const emitWithText = (type: string, fields: (text: string) => Record<string, unknown>) =>
+      emitWithTexts(type, fields(TEXT), [literal], () => fields(text));
     let item: (text: string) => OutputItem;
     if (part.kind === "message") {
       const content = (text: string) => ({ type: "output_text" as const, text, annotations: [] });
-      emitWithText("response.output_text.done", { ...where, text: TEXT, logprobs: [] }, literal);
-      emitWithText("response.content_part.done", { ...where, part: content(TEXT) }, literal);
+      emitWithText("response.output_text.done", (text) => ({ ...where, text, logprobs: [] }));
+      emitWithText("response.content_part.done", (text) => ({ ...where, part: content(text) }));
       item = (text) => ({
         type: "message",
         id: part.id,
@@ -207,8 +244,8 @@ export function createResponsesTranslator(options: ResponsesTranslatorOptions): 
       });
     } else {
       const content = (text: string) => ({ type: "reasoning_text" as const, text });
-      emitWithText("response.reasoning_text.done", { ...where, text: TEXT }, literal);
-      emitWithText("response.content_part.done", { ...where, part: content(TEXT) }, literal);
+      emitWithText("response.reasoning_text.done", (text) => ({ ...where, text }));
+      emitWithText("response.content_part.done", (text) => ({ ...where, part: content(text) }));
       const encrypted = encodeReasoning({
         text,
         ...(part.signature ? { signature: part.signature } : {}),
@@ -224,7 +261,8 @@ export function createResponsesTranslator(options: ResponsesTranslatorOptions): 
       });
     }
     output[part.index] = item(text);
-    emitWithText("response.output_item.done", { output_index: part.index, item: item(TEXT) }, literal);
+    closedTexts.set(part.index, { literal, item });
+    emitWithText("response.output_item.done", (text) => ({ output_index: part.index, item: item(text) }));
   };
 
   const finishToolCalls = () => {
@@ -265,13 +303,13 @@ export function createResponsesTranslator(options: ResponsesTranslatorOptions): 
     if (failure !== undefined) {
       status = "failed";
       error = { code: "server_error", message: failure };
-      emit("response.failed", { response: snapshot() });
+      emitResponse("response.failed");
       options.onEnd?.({ status, usage: responsesUsage(usage), error: failure });
       return;
     }
     finishToolCalls();
     status = finishReason === "length" || finishReason === "content_filter" ? "incomplete" : "completed";
-    emit(status === "completed" ? "response.completed" : "response.incomplete", { response: snapshot() });
+    emitResponse(status === "completed" ? "response.completed" : "response.incomplete");
     options.onEnd?.({ status, usage: responsesUsage(usage) });
   };
 
