@@ -77,10 +77,9 @@ export interface ResponsesTranslator extends StreamTranslator {
 
 /**
  * `textMark(i)` stands for the i-th text of an event (see emitWithTexts). The other strings of
- * the events that hold them are grove's own (types, ids, encrypted_content) or the client's
- * request fields the response echoes, so a mark is found only where it was put, as long as no
- * echoed field holds a NUL followed by "text": a request that does is answered correctly all
- * the same, only without the shortcut (see emitWithTexts).
+ * the events that hold them are grove's own (types, ids, encrypted_content), request fields the
+ * response echoes, or an upstream's error message, so a mark is found only where it was put
+ * unless one of those holds a NUL followed by "text": such an event is made the slow way.
  */
 const textMark = (index: number) => `\u0000text${index}\u0000`;
 const TEXT_MARKS = /"\\u0000text(\d+)\\u0000"/g;

@@ -126,8 +126,9 @@ export function createTranslatingStream(
 /**
  * An upstream body, translated: the client's stream pulls from the upstream's reader (its
  * direct reader when it has one, see direct-read.ts), so one read costs one promise and
- * backpressure and cancellation reach the upstream directly (no pipe between two streams). A read failure does not tear the client's stream down: it reaches the
- * translator as an `UPSTREAM_FAILURE_EVENT`.
+ * backpressure and cancellation reach the upstream directly (no pipe between two streams). A
+ * read failure does not tear the client's stream down: it reaches the translator as an
+ * `UPSTREAM_FAILURE_EVENT`.
  */
 export function pipeUpstream(
   body: ReadableStream<Uint8Array>,
