@@ -3,14 +3,14 @@
  * head, then the sequence number, middle, the delta's literal, tail. Made once per part, and
  * encoded once when its deltas pass through as bytes.
  */
+import type { LiteralFrame } from "../stream/sse-output.js";
+
 export interface DeltaFrame {
   head: string;
   middle: string;
   tail: string;
   bytes?: LiteralFrame;
 }
-
-import type { LiteralFrame } from "../stream/sse-output.js";
 
 const encoder = new TextEncoder();
 
