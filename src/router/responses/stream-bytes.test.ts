@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parseResponsesSse } from "../../../test/router/codex-captures.js";
-import { createTranslatingStream } from "../stream/translating-stream.js";
+import { pipeUpstream } from "../stream/translating-stream.js";
 import { responsesRequestSchema } from "./request-schema.js";
 import { createResponsesTranslator } from "./stream-translator.js";
 import { buildToolTable } from "./tool-table.js";
@@ -27,7 +27,7 @@ async function translate(stream: string, pieces: number): Promise<string> {
       controller.close();
     },
   });
-  const output = body.pipeThrough(createTranslatingStream(translator, { pingIntervalMs: 0, pingFrame: "" }));
+  const output = pipeUpstream(body, translator, { pingIntervalMs: 0, pingFrame: "" });
   return new Response(output).text();
 }
 

@@ -1,9 +1,8 @@
 /**
  * The upstream's SSE bytes → Anthropic SSE bytes, as a TransformStream or (for a live upstream
  * body) a stream that pulls from it: each network read is parsed once, translated, and written
- * out once. `message_start` goes out at
- * once, and a `ping` whenever the upstream is silent for a ping interval (Claude Code drops
- * idle streams).
+ * out once. `message_start` goes out at once, and a `ping` whenever the upstream is silent for a
+ * ping interval (Claude Code drops idle streams).
  */
 
 import {
