@@ -41,6 +41,8 @@
  *   BENCH_UPSTREAM_WRITE=frames  "frames" (one res.write per chunk) or "coalesce" (one write)
  *   BENCH_FRAMES_PER_TICK=10     frames the upstream writes per event-loop turn ("frames" mode)
  *   BENCH_ROUTER_NODE_ARGS=      extra node flags for the router, e.g. "--cpu-prof --cpu-prof-dir=/tmp/p"
+ *   BENCH_ROUTER_FLAGS=          extra `grove router` flags, e.g. "--no-coalesce-deltas" (one delta per
+ *                                upstream chunk: by default the router joins the text deltas of one read)
  */
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
@@ -67,6 +69,7 @@ const rounds = Math.max(1, intEnv("BENCH_ROUNDS", 4));
 const framesPerTick = intEnv("BENCH_FRAMES_PER_TICK", DEFAULT_FRAMES_PER_TICK);
 const writeMode = env.BENCH_UPSTREAM_WRITE === "coalesce" ? "coalesce" : "frames";
 const routerNodeArgs = (env.BENCH_ROUTER_NODE_ARGS ?? "").split(/\s+/).filter(Boolean);
+const routerFlags = (env.BENCH_ROUTER_FLAGS ?? "").split(/\s+/).filter(Boolean);
 const workerMax = intEnv("BENCH_WORKER_MAX", 200);
 const levels = (env.BENCH_LEVELS ?? "1:200,32:2560").split(",").map((level) => {
   const [concurrency, requests] = level.split(":").map(Number);
@@ -120,6 +123,7 @@ try {
       "0",
       "--log-level",
       "warn",
+      ...routerFlags,
     ],
     { cwd: root, env: { ...env, GROVE_HOME: routerHome }, ready: /grove router listening on (\S+)/ },
   );
@@ -180,7 +184,10 @@ async function main(passthrough: ServerChild, router: ServerChild, worker: Worke
   };
   console.log(
     `grove router benchmark: ${chunks} content chunks/stream (+ finish, usage-only, [DONE]); ` +
-      `upstream writes ${writeMode === "frames" ? `one res.write per chunk, ${framesPerTick} per event-loop turn` : "the whole body at once"}`,
+      `upstream writes ${writeMode === "frames" ? `one res.write per chunk, ${framesPerTick} per event-loop turn` : "the whole body at once"}; ` +
+      (routerFlags.includes("--no-coalesce-deltas")
+        ? "the router sends one delta per upstream chunk (--no-coalesce-deltas)"
+        : "the router joins the text deltas of each upstream read (the default)"),
   );
   console.log(
     `node ${process.version}, ${availableParallelism()} CPUs, CLK_TCK ${clockTicksPerSecond()}; ` +

@@ -33,6 +33,7 @@ export interface QuickRouterOptions {
   port: number;
   tokens: string[];
   pingIntervalMs?: number;
+  coalesceDeltas?: boolean;
   logLevel?: "debug" | "info" | "warn" | "error" | "silent";
 }
 
@@ -53,6 +54,7 @@ export function quickRouterConfig(options: QuickRouterOptions, env: EnvRecord = 
       port: options.port,
       tokens: options.tokens,
       ...(options.pingIntervalMs !== undefined ? { pingIntervalMs: options.pingIntervalMs } : {}),
+      ...(options.coalesceDeltas !== undefined ? { coalesceDeltas: options.coalesceDeltas } : {}),
     },
     log: { level: options.logLevel ?? "info" },
   };

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { reasoningChunks, textChunks, toolCallChunks } from "../support/fake-chat-upstream.js";
-import { type RouterHarness, type RouterTarget, startHarness } from "./harness.js";
+import { defaultConfig, type RouterHarness, type RouterTarget, startHarness } from "./harness.js";
 
 const ask = (extra: Record<string, unknown> = {}) => ({
   model: "claude-sonnet-4-6",
@@ -49,7 +49,7 @@ export function messagesStreamSuite(target: RouterTarget): void {
       const deltas: string[] = [];
       stream.on("text", (text) => deltas.push(text));
       const message = await stream.finalMessage();
-      expect(deltas.length).toBeGreaterThan(1);
+      expect(deltas.join("")).toBe("Hello from the fake model, in several pieces.");
       expect(message.content).toEqual([
         expect.objectContaining({ type: "text", text: "Hello from the fake model, in several pieces." }),
       ]);
@@ -76,6 +76,28 @@ export function messagesStreamSuite(target: RouterTarget): void {
           outputTokens: 9,
         }),
       );
+    });
+
+    it("joins text deltas that reach the router together into one, and can send one per chunk", async () => {
+      const text = "Hello from the fake model, in several pieces.";
+      const deltasOf = async () => {
+        h.upstream.enqueue({ type: "stream", chunks: textChunks(text, 6), coalesce: true });
+        const stream = h.client.messages.stream(ask());
+        const deltas: string[] = [];
+        stream.on("text", (delta) => deltas.push(delta));
+        await stream.finalMessage();
+        return deltas;
+      };
+      // The upstream writes all six chunks at once: the router reads them together.
+      expect(await deltasOf()).toEqual([text]);
+      await h.close();
+      h = await startHarness(target, (baseUrl) => ({
+        ...defaultConfig(baseUrl),
+        server: { host: "127.0.0.1", port: 0, coalesceDeltas: false },
+      }));
+      const perChunk = await deltasOf();
+      expect(perChunk).toHaveLength(6);
+      expect(perChunk.join("")).toBe(text);
     });
 
     it("assembles fragmented tool arguments into a tool_use block", async () => {

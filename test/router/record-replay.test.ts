@@ -27,7 +27,8 @@ const RETRY = { attempts: 2, initialDelayMs: 1, maxDelayMs: 1000 };
 const resolved = (input: RouterConfigInput): RouterConfig => resolveRouterConfig(input, {});
 
 async function client(config: RouterConfig, recorder?: Recorder): Promise<Anthropic> {
-  config.server = { ...config.server, host: "127.0.0.1", port: 0 };
+  // One delta per upstream chunk: a replay must give the same events however reads fall.
+  config.server = { ...config.server, host: "127.0.0.1", port: 0, coalesceDeltas: false };
   const router = await serveRouter({ config, recorder });
   closers.push(() => router.close());
   return new Anthropic({ baseURL: router.url, apiKey: "sk-client-SECRET-77aa", maxRetries: 0 });

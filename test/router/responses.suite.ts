@@ -66,6 +66,13 @@ export function responsesSuite(target: RouterTarget): void {
 
   describe("streaming /v1/responses through the openai SDK", () => {
     it("streams text with the full event sequence and usage", async () => {
+      // One delta per upstream chunk, so that the sequence does not depend on how reads fall.
+      await h.close();
+      h = await startHarness(target, (baseUrl) => ({
+        ...defaultConfig(baseUrl),
+        server: { host: "127.0.0.1", port: 0, coalesceDeltas: false },
+      }));
+      client = new OpenAI({ baseURL: `${h.router.url}/v1`, apiKey: "client-key", maxRetries: 0 });
       h.upstream.enqueue({
         type: "stream",
         chunks: textChunks("Hello from the fake model, in several pieces.", 6, {
@@ -137,6 +144,20 @@ export function responsesSuite(target: RouterTarget): void {
       await vi.waitFor(() =>
         expect(h.logs.some((line) => line.includes("gpt-5.5 → fake/fake-model stream 200"))).toBe(true),
       );
+    });
+
+    it("joins text deltas that reach the router together into one", async () => {
+      const text = "Hello from the fake model, in several pieces.";
+      // The upstream writes all six chunks at once: the router reads them together.
+      h.upstream.enqueue({ type: "stream", chunks: textChunks(text, 6), coalesce: true });
+      const events = await collect(
+        await client.responses.create({ model: "gpt-5.5", input: "hi", stream: true }),
+      );
+      const deltas = events.filter((event) => event.type === "response.output_text.delta");
+      expect(deltas.map((event) => event.delta)).toEqual([text]);
+      expect(events.map((event) => event.sequence_number)).toEqual(events.map((_, i) => i));
+      const completed = events.at(-1) as Extract<ResponseStreamEvent, { type: "response.completed" }>;
+      expect(outputText(completed.response)).toBe(text);
     });
 
     it("assembles a fragmented function call", async () => {

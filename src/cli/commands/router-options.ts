@@ -17,6 +17,7 @@ export interface RouterFlags {
   token?: string;
   "log-level"?: string;
   "ping-interval"?: string;
+  "coalesce-deltas"?: boolean;
 }
 
 const LOG_LEVELS = ["debug", "info", "warn", "error", "silent"] as const;
@@ -48,6 +49,7 @@ export function routerConfigFromFlags(flags: RouterFlags): RouterConfig {
       port: port ?? 3456,
       tokens,
       pingIntervalMs,
+      coalesceDeltas: flags["coalesce-deltas"],
       logLevel,
     });
   }
@@ -63,6 +65,7 @@ export function routerConfigFromFlags(flags: RouterFlags): RouterConfig {
   if (tokens.length > 0) config.server.tokens = tokens;
   if (logLevel) config.log.level = logLevel;
   if (pingIntervalMs !== undefined) config.server.pingIntervalMs = pingIntervalMs;
+  if (flags["coalesce-deltas"] !== undefined) config.server.coalesceDeltas = flags["coalesce-deltas"];
   return config;
 }
 
@@ -117,5 +120,10 @@ export const routerArgs = {
   "ping-interval": {
     type: "string",
     description: "Milliseconds of upstream silence before a keep-alive ping (default 15000)",
+  },
+  "coalesce-deltas": {
+    type: "boolean",
+    description:
+      "Send text deltas that arrive in one upstream read as one delta (default on; --no-coalesce-deltas: one per upstream chunk)",
   },
 } as const;

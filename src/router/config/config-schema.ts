@@ -169,6 +169,12 @@ export const routerConfigSchema = z
           .positive()
           .default(32 * 1024 * 1024),
         pingIntervalMs: z.number().int().min(0).default(15_000),
+        coalesceDeltas: z
+          .boolean()
+          .default(true)
+          .describe(
+            "Plain text deltas that reach the router in one upstream read go to the client as one delta (never waits for more).",
+          ),
       })
       .strict()
       .default({
@@ -177,6 +183,7 @@ export const routerConfigSchema = z
         tokens: [],
         bodyLimitBytes: 32 * 1024 * 1024,
         pingIntervalMs: 15_000,
+        coalesceDeltas: true,
       }),
     retry: z
       .object({

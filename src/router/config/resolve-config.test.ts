@@ -32,6 +32,7 @@ describe("resolveRouterConfig: defaults", () => {
       tokens: [],
       bodyLimitBytes: 32 * 1024 * 1024,
       pingIntervalMs: 15_000,
+      coalesceDeltas: true,
     });
     expect(config.retry).toEqual({ attempts: 1, initialDelayMs: 500, maxDelayMs: 10_000 });
     expect(config.log).toEqual({ level: "info" });

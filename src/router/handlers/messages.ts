@@ -94,6 +94,7 @@ export async function handleMessages(request: Request, context: MessagesContext)
       clientModel: body.model,
       stream,
       pingIntervalMs: context.config.server.pingIntervalMs,
+      coalesceDeltas: context.config.server.coalesceDeltas,
       signal: request.signal,
       onEnd: (summary) => record(targetLabel, 200, summary),
     });

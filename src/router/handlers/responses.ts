@@ -104,6 +104,7 @@ export async function handleResponses(request: Request, context: MessagesContext
       clientModel: body.model,
       tools: attempt.prepared.tools,
       echo: echoedFields(body),
+      coalesceDeltas: context.config.server.coalesceDeltas,
     },
     stream,
     pingIntervalMs: context.config.server.pingIntervalMs,

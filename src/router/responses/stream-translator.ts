@@ -66,6 +66,8 @@ export interface ResponsesTranslatorOptions {
   echo?: Record<string, unknown>;
   /** Called once when the stream ends, however it ends. */
   onEnd?: (summary: ResponsesSummary) => void;
+  /** Plain text deltas that came in one upstream read go out as one delta. */
+  coalesceDeltas?: boolean;
 }
 
 export interface ResponsesTranslator extends StreamTranslator {
@@ -177,6 +179,10 @@ export function createResponsesTranslator(options: ResponsesTranslatorOptions): 
   const appendTextBytes = ({ bytes, bounds }: ContentLiterals) => {
     const { frame, literals } = partFor("message");
     literals.addLiterals(bytes, bounds);
+    if (options.coalesceDeltas) {
+      out.passJoinedLiteralFrame(bytes, bounds, frameBytes(frame), sequence++);
+      return;
+    }
     out.passLiteralFrames(bytes, bounds, frameBytes(frame), sequence);
     sequence += bounds.length >>> 1;
   };

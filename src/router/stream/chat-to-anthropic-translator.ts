@@ -35,6 +35,8 @@ export interface TranslatorOptions {
   toolNames: ToolNameMap;
   /** Called once when the stream ends, however it ends. */
   onEnd?: (summary: StreamSummary) => void;
+  /** Plain text deltas that came in one upstream read go out as one delta (see COALESCING_DELTAS). */
+  coalesceDeltas?: boolean;
 }
 
 export interface ChatToAnthropicTranslator {
@@ -120,7 +122,8 @@ export function createChatToAnthropicTranslator(options: TranslatorOptions): Cha
     if (open !== "text") openBlock("text");
     const head = deltaHeadOf("text");
     head.frame ??= { head: utf8.encode(head.text), middle: NO_BYTES, tail: DELTA_TAIL_BYTES };
-    out.passLiteralFrames(bytes, bounds, head.frame);
+    if (options.coalesceDeltas) out.passJoinedLiteralFrame(bytes, bounds, head.frame);
+    else out.passLiteralFrames(bytes, bounds, head.frame);
   };
 
   const finishBlocks = () => {

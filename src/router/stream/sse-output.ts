@@ -75,6 +75,46 @@ export class SseOutputBuffer {
   }
 
   /**
+   * One frame for all the upstream literals `source[bounds[2i], bounds[2i + 1])`, their texts
+   * joined: `frame.head`, then (when `number` is given) the number and `frame.middle`, then one
+   * literal, then `frame.tail`. Joining the insides of JSON string literals gives the literal of
+   * the joined text: an escape never spans two literals, and a surrogate pair split between two
+   * of them (as `\ud83d` and `\ude00`) comes together again.
+   */
+  passJoinedLiteralFrame(
+    source: Uint8Array,
+    bounds: readonly number[],
+    frame: LiteralFrame,
+    number = -1,
+  ): void {
+    if (bounds.length === 0) return;
+    const { head, middle, tail } = frame;
+    let literals = 0;
+    for (let i = 0; i < bounds.length; i += 2) literals += bounds[i + 1]! - bounds[i]!;
+    const numbered = number >= 0;
+    const target = this.room(
+      head.length + (numbered ? MAX_DIGITS + middle.length : 0) + literals + tail.length,
+    );
+    let at = this.length;
+    target.set(head, at);
+    at += head.length;
+    if (numbered) {
+      at = writeDigits(target, at, number);
+      target.set(middle, at);
+      at += middle.length;
+    }
+    target[at++] = QUOTE;
+    for (let i = 0; i < bounds.length; i += 2) {
+      // Inside the quotes only.
+      const end = bounds[i + 1]! - 1;
+      for (let j = bounds[i]! + 1; j < end; j++) target[at++] = source[j]!;
+    }
+    target[at++] = QUOTE;
+    target.set(tail, at);
+    this.length = at + tail.length;
+  }
+
+  /**
    * Everything since the last take: text alone when no bytes were passed, else a view of the
    * pool that later writes never touch.
    */
@@ -152,6 +192,8 @@ function joined(a: Uint8Array, b: Uint8Array): Uint8Array {
   both.set(b, a.length);
   return both;
 }
+
+const QUOTE = 34;
 
 /** Digits of the largest safe integer. */
 const MAX_DIGITS = 16;

@@ -72,6 +72,8 @@ export interface ChatResponseContext {
   clientModel: string;
   stream: boolean;
   pingIntervalMs: number;
+  /** Plain text deltas that came in one upstream read go out as one delta. */
+  coalesceDeltas: boolean;
   signal: AbortSignal;
   onEnd(summary: StreamSummary): void;
 }
@@ -91,6 +93,7 @@ export async function translateChatResponse(
     const body = translateChatStream(upstream.body, {
       ...options,
       pingIntervalMs: context.pingIntervalMs,
+      coalesceDeltas: context.coalesceDeltas,
       signal: context.signal,
       onEnd: context.onEnd,
     });
