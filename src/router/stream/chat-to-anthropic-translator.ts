@@ -35,7 +35,7 @@ export interface TranslatorOptions {
   toolNames: ToolNameMap;
   /** Called once when the stream ends, however it ends. */
   onEnd?: (summary: StreamSummary) => void;
-  /** Plain text deltas that came in one upstream read go out as one delta (see COALESCING_DELTAS). */
+  /** Plain text deltas that came in one upstream read go out as one delta (server.coalesceDeltas). */
   coalesceDeltas?: boolean;
 }
 

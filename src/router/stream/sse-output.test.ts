@@ -77,6 +77,23 @@ describe("SseOutputBuffer", () => {
     );
   });
 
+  it("joins a run's literals into one frame, numbered when asked, past its first pool", () => {
+    const upstream = encoder.encode('xx"a"yy"bé\\n"z""');
+    const bounds = [2, 5, 7, 14, 15, 17];
+    const frame = { head: encoder.encode("<"), middle: encoder.encode(":"), tail: encoder.encode(">") };
+    const out = new SseOutputBuffer();
+    out.write("s");
+    out.passJoinedLiteralFrame(upstream, bounds, frame);
+    out.passJoinedLiteralFrame(upstream, bounds.slice(2, 4), frame, 1000);
+    out.passJoinedLiteralFrame(upstream, [], frame, 5);
+    const text = decoder.decode(toBytes(out.take()));
+    expect(text).toBe('s<"abé\\n"><1000:"bé\\n">');
+    expect(JSON.parse(text.slice(2, text.indexOf(">")))).toBe("abé\n");
+    const long = encoder.encode(`"${"x".repeat(70_000)}"`);
+    out.passJoinedLiteralFrame(long, [0, long.length, 0, long.length], frame, 7);
+    expect(decoder.decode(toBytes(out.take()))).toBe(`<7:"${"x".repeat(140_000)}">`);
+  });
+
   it("refuses takeText while passed bytes wait", () => {
     const out = new SseOutputBuffer();
     out.passLiteralFrames(encoder.encode('"x"'), [0, 3], frameOf("", ""));
