@@ -147,6 +147,26 @@ describe("createChatSseParser", () => {
     expect(seen(parser.end())).toEqual([{ content: "x" }]);
   });
 
+  it("keeps long runs intact in one read, with other events between them", () => {
+    // More literals than the parser's first scratch space holds, in runs split by a tool call.
+    const words = Array.from({ length: 700 }, (_, i) => `w${i} `);
+    const tool = chunk({
+      tool_calls: [{ index: 0, id: "call_1", function: { name: "f", arguments: "{}" } }],
+    });
+    const stream = [
+      ...words.slice(0, 300).map((word) => chunk({ content: word })),
+      tool,
+      ...words.slice(300).map((word) => chunk({ content: word })),
+    ].join("");
+    const items = createChatSseParser().feed(encoder.encode(stream));
+    expect(items.map((item) => (isContentLiterals(item) ? item.bounds.length / 2 : "event"))).toEqual([
+      300,
+      "event",
+      400,
+    ]);
+    expect(seen(items)).toEqual(expected(stream));
+  });
+
   it("reads a view into a larger buffer", () => {
     const stream = chunk({ content: "view" });
     const backing = encoder.encode(`xxxx${stream}yyyy`);

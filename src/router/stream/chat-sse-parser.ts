@@ -21,11 +21,12 @@ import { createSseBatchParser, type SseEvent } from "./sse-parse-stream.js";
 /**
  * Plain content deltas in a row (one or more): the JSON string literal (quotes included) of the
  * i-th is `bytes[bounds[2i], bounds[2i + 1])`, UTF-8 as the upstream sent it. One object per run,
- * not per delta. `bytes` may be the upstream's chunk: copy to keep it.
+ * not per delta. Both are valid until the parser's next feed: `bytes` may be the upstream's
+ * chunk, and `bounds` a view of the parser's scratch space. Copy to keep them.
  */
 export interface ContentLiterals {
   readonly bytes: Uint8Array;
-  readonly bounds: number[];
+  readonly bounds: Int32Array;
 }
 
 export type SseItem = SseEvent | ContentLiterals;
@@ -68,6 +69,8 @@ export function createChatSseParser(): ChatSseParser {
   let generalOnly = false;
   let first = true;
   let template: Template | undefined;
+  /** Where runs' bounds are written; reused by every feed (see ContentLiterals). */
+  let scratch = new Int32Array(512);
 
   /**
    * The event at `start`, when it is the template's with another literal and ends the usual way
@@ -111,14 +114,26 @@ export function createChatSseParser(): ChatSseParser {
       }
       const words = wordsOf(bytes);
       const items: SseItem[] = [];
-      let run: ContentLiterals | undefined;
+      // Runs' bounds go to the scratch space, each run's as a view made when it ends.
+      let used = 0;
+      let run: { bytes: Uint8Array; bounds: Int32Array; from: number } | undefined;
+      const endRun = () => {
+        if (run) run.bounds = scratch.subarray(run.from, used);
+        run = undefined;
+      };
       const addLiteral = (literalStart: number, literalEnd: number) => {
         if (literalEnd - literalStart <= 2) return; // "" adds nothing.
+        if (used + 2 > scratch.length) {
+          const grown = new Int32Array(scratch.length * 2);
+          grown.set(scratch.subarray(0, used));
+          scratch = grown;
+        }
         if (!run) {
-          run = { bytes, bounds: [] };
+          run = { bytes, bounds: scratch, from: used };
           items.push(run);
         }
-        run.bounds.push(literalStart, literalEnd);
+        scratch[used++] = literalStart;
+        scratch[used++] = literalEnd;
       };
       let start = 0;
       let from = 0;
@@ -152,14 +167,16 @@ export function createChatSseParser(): ChatSseParser {
           if (hasLoneCr(event)) {
             // CR alone ends lines too: event boundaries are not where they seemed.
             generalOnly = true;
+            endRun();
             return [...items, ...general.feed(bytes.subarray(start))];
           }
-          run = undefined;
+          endRun();
           for (const parsed of general.feed(event)) items.push(parsed);
         }
         start = from = next;
         singleLine = true;
       }
+      endRun();
       if (start < bytes.length) {
         carry = bytes.subarray(start);
         if (items.length === 0 && hasLoneCr(carry)) {

@@ -17,7 +17,7 @@ export class LiteralBuffer {
   }
 
   /** Literals, quotes included, as `source[bounds[2i], bounds[2i + 1])`: their insides are copied. */
-  addLiterals(source: Uint8Array, bounds: readonly number[]): void {
+  addLiterals(source: Uint8Array, bounds: ArrayLike<number>): void {
     let size = 0;
     for (let i = 0; i < bounds.length; i += 2) size += bounds[i + 1]! - bounds[i]! - 2;
     const needed = this.length + size;

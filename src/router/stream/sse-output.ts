@@ -35,7 +35,7 @@ export class SseOutputBuffer {
    */
   passLiteralFrames(
     source: Uint8Array,
-    bounds: readonly number[],
+    bounds: ArrayLike<number>,
     frame: LiteralFrame,
     firstNumber = -1,
   ): void {
@@ -83,7 +83,7 @@ export class SseOutputBuffer {
    */
   passJoinedLiteralFrame(
     source: Uint8Array,
-    bounds: readonly number[],
+    bounds: ArrayLike<number>,
     frame: LiteralFrame,
     number = -1,
   ): void {
