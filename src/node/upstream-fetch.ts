@@ -65,7 +65,9 @@ export const upstreamFetch: typeof fetch = (input, init) => {
 class BodyQueue implements Dispatcher.DispatchHandler {
   private controller: Dispatcher.DispatchController | undefined;
   private responded = false;
-  private queued: Buffer[] = [];
+  /** The first `queuedCount` are waiting. One array for the whole body: a read empties it in place. */
+  private queued: (Buffer | undefined)[] = [];
+  private queuedCount = 0;
   private queuedBytes = 0;
   private ended = false;
   private failure: Error | undefined;
@@ -122,7 +124,7 @@ class BodyQueue implements Dispatcher.DispatchHandler {
   }
 
   onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
-    this.queued.push(chunk);
+    this.queued[this.queuedCount++] = chunk;
     this.queuedBytes += chunk.length;
     if (this.queuedBytes >= HIGH_WATER_BYTES) controller.pause();
     this.notify();
@@ -175,11 +177,8 @@ class BodyQueue implements Dispatcher.DispatchHandler {
   /** Everything queued so far in one piece, waiting for some if none; done at the end. */
   async read(): Promise<ReadableStreamReadResult<Uint8Array>> {
     for (;;) {
-      if (this.queued.length > 0) {
-        const chunk =
-          this.queued.length === 1 ? this.queued[0]! : Buffer.concat(this.queued, this.queuedBytes);
-        this.queued = [];
-        this.queuedBytes = 0;
+      if (this.queuedCount > 0) {
+        const chunk = this.takeQueued();
         if (this.controller?.paused) this.controller.resume();
         return { done: false, value: chunk };
       }
@@ -195,8 +194,28 @@ class BodyQueue implements Dispatcher.DispatchHandler {
     }
   }
 
+  /** Everything queued, in one piece (a copy when there are several). */
+  private takeQueued(): Buffer {
+    const { queued, queuedCount: count } = this;
+    let chunk = queued[0]!;
+    if (count > 1) {
+      chunk = Buffer.allocUnsafe(this.queuedBytes);
+      let at = 0;
+      for (let i = 0; i < count; i++) {
+        const piece = queued[i]!;
+        chunk.set(piece, at);
+        at += piece.length;
+      }
+    }
+    queued.fill(undefined, 0, count); // the pieces are views of socket reads: let them go
+    this.queuedCount = 0;
+    this.queuedBytes = 0;
+    return chunk;
+  }
+
   async cancel(reason?: unknown): Promise<void> {
     this.queued = [];
+    this.queuedCount = 0;
     if (!this.ended && !this.failure)
       this.controller?.abort(reason instanceof Error ? reason : new Error("cancelled"));
   }
