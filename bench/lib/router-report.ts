@@ -160,10 +160,18 @@ function cpuLine(cells: Map<string, Cell>, target: RoutedTarget, concurrency: nu
   const floorPerStream =
     floor && target !== "passthrough" ? ticksToMs(totalTicks(floor.server)) / floor.timings.length : 0;
   const againstFloor = floorPerStream > 0 ? ` (×${fmt(perStream / floorPerStream)} the passthrough's)` : "";
+  // The fake upstream does the same work per stream for every target, in the very same batches:
+  // against it, a server's CPU drifts less with the machine than against the passthrough's batches.
+  const upstreamPerStream = ticksToMs(routed.upstreamTicks) / n;
+  const againstUpstream =
+    upstreamPerStream > 0
+      ? `; the upstream's, in the same batches: ${fmt(upstreamPerStream)} ms (server ×${fmt(perStream / upstreamPerStream)})`
+      : "";
   console.log(
     `${ROUTED_LABEL[target].cpu} at concurrency ${concurrency}: ${fmt(per1000)} ms per 1,000-chunk stream${stream}${againstFloor}${cpuTarget}` +
       `\n    ${ticks} ticks over ${n} streams; per stream: user ${fmt(ticksToMs(routed.server.user) / n)} ms, ` +
-      `system ${fmt(ticksToMs(routed.server.system) / n)} ms; main thread alone ${fmt(ticksToMs(routed.serverMain) / n)} ms`,
+      `system ${fmt(ticksToMs(routed.server.system) / n)} ms; main thread alone ${fmt(ticksToMs(routed.serverMain) / n)} ms` +
+      againstUpstream,
   );
 }
 
