@@ -24,6 +24,7 @@ import type { StreamTranslator } from "../stream/translating-stream.js";
 import { parseToolArguments } from "../translate/repair-tool-arguments.js";
 import { customToolInput } from "./custom-tools.js";
 import { type DeltaFrame, deltaFrame, frameBytes } from "./delta-frame.js";
+import { closedPart, toolCallItem } from "./output-items.js";
 import { encodeReasoning } from "./reasoning-carrier.js";
 import {
   newItemId,
@@ -119,8 +120,7 @@ export function createResponsesTranslator(options: ResponsesTranslatorOptions): 
     out.write(`event: ${type}\ndata: ${data}\n\n`);
   };
 
-  // Events are built from object literals, without `{...a, b}`: in Node 20's V8, adding fields
-  // after a spread costs about a microsecond each time, and a response makes dozens of them.
+  // No fields added after a spread here, for speed: see output-items.ts.
   /** The response object as it stands, with `items` as its output. */
   const snapshot = (items: OutputItem[] = output): ResponseObject =>
     Object.assign(
@@ -241,67 +241,29 @@ export function createResponsesTranslator(options: ResponsesTranslatorOptions): 
     const part = open;
     open = undefined;
     const { text, literal } = part.literals.joined();
-    const { id, index } = part;
+    const encrypted =
+      part.kind === "reasoning"
+        ? encodeReasoning(
+            Object.assign(
+              { text },
+              part.signature ? { signature: part.signature } : undefined,
+              part.redacted ? { redacted: part.redacted } : undefined,
+            ),
+          )
+        : undefined;
+    const closed = closedPart(part.kind, part.id, part.index, encrypted);
     // Each done event is made with a mark in place of the text, which goes in as `literal`.
     const TEXT = textMark(0);
     const emitWithText = (type: string, fields: (text: string) => Record<string, unknown>) =>
       emitWithTexts(type, fields(TEXT), [literal], () => fields(text));
-    let item: (text: string) => OutputItem;
-    if (part.kind === "message") {
-      const content = (text: string) => ({ type: "output_text" as const, text, annotations: [] });
-      emitWithText("response.output_text.done", (text) => ({
-        item_id: id,
-        output_index: index,
-        content_index: 0,
-        text,
-        logprobs: [],
-      }));
-      emitWithText("response.content_part.done", (text) => ({
-        item_id: id,
-        output_index: index,
-        content_index: 0,
-        part: content(text),
-      }));
-      item = (text) => ({
-        type: "message",
-        id: part.id,
-        status: "completed",
-        role: "assistant",
-        content: [content(text)],
-      });
-    } else {
-      const content = (text: string) => ({ type: "reasoning_text" as const, text });
-      emitWithText("response.reasoning_text.done", (text) => ({
-        item_id: id,
-        output_index: index,
-        content_index: 0,
-        text,
-      }));
-      emitWithText("response.content_part.done", (text) => ({
-        item_id: id,
-        output_index: index,
-        content_index: 0,
-        part: content(text),
-      }));
-      const encrypted = encodeReasoning(
-        Object.assign(
-          { text },
-          part.signature ? { signature: part.signature } : undefined,
-          part.redacted ? { redacted: part.redacted } : undefined,
-        ),
-      );
-      item = (text) => ({
-        type: "reasoning",
-        id: part.id,
-        status: "completed",
-        summary: [],
-        content: [content(text)],
-        encrypted_content: encrypted,
-      });
-    }
-    output[part.index] = item(text);
-    closedTexts.set(part.index, { literal, item });
-    emitWithText("response.output_item.done", (text) => ({ output_index: part.index, item: item(text) }));
+    emitWithText(closed.textDoneType, closed.textDone);
+    emitWithText("response.content_part.done", closed.partDone);
+    output[part.index] = closed.item(text);
+    closedTexts.set(part.index, { literal, item: closed.item });
+    emitWithText("response.output_item.done", (text) => ({
+      output_index: part.index,
+      item: closed.item(text),
+    }));
   };
 
   const finishToolCalls = () => {
@@ -313,32 +275,8 @@ export function createResponsesTranslator(options: ResponsesTranslatorOptions): 
       const id = newItemId(custom ? "ctc" : "fc");
       const payload = custom ? customToolInput(call.args) : parseToolArguments(call.args).json;
       const callId = responseCallId(call.id);
-      // Field order as OpenAI sends them: type, id, status, call_id, name, then the payload.
-      const namespace = tool.namespace ? { namespace: tool.namespace } : undefined;
-      const item = (status: "in_progress" | "completed", value: string): OutputItem =>
-        custom
-          ? Object.assign(
-              {
-                type: "custom_tool_call" as const,
-                id,
-                status,
-                call_id: callId,
-                name: tool.name,
-                input: value,
-              },
-              namespace,
-            )
-          : Object.assign(
-              {
-                type: "function_call" as const,
-                id,
-                status,
-                call_id: callId,
-                name: tool.name,
-                arguments: value,
-              },
-              namespace,
-            );
+      const item = (status: "in_progress" | "completed", value: string) =>
+        toolCallItem(tool, id, callId, status, value);
       const done = item("completed", payload);
       output.push(done);
       emit("response.output_item.added", { output_index: index, item: item("in_progress", "") });
