@@ -98,6 +98,12 @@ function normalise(events: AgentEvent[], repo: string): Record<string, unknown>[
   });
 }
 
+/**
+ * Events are compared one by one, text deltas included: each router sends one delta per upstream
+ * chunk, instead of joining those that arrive together (a replay serves each body at once).
+ */
+const ONE_DELTA_PER_CHUNK = { coalesceDeltas: false };
+
 describe("recording and replaying a built-in agent session", () => {
   it("replays a recorded multi-turn, tool-using session to the same events and the same repository", async () => {
     // 1. Record: a router whose provider is the demo script, recording every exchange.
@@ -108,6 +114,7 @@ describe("recording and replaying a built-in agent session", () => {
       JSON.stringify({
         providers: { demo: { type: "script", script: "builtin:demo" } },
         routes: { default: "demo" },
+        server: ONE_DELTA_PER_CHUNK,
       }),
     );
     const recorded = await workspace("recorded");
@@ -162,6 +169,7 @@ describe("recording and replaying a built-in agent session", () => {
       JSON.stringify({
         providers: { recorded: { type: "replay", cassette: relative(recordDir, cassette) } },
         routes: { default: "recorded" },
+        server: ONE_DELTA_PER_CHUNK,
       }),
     );
     const viaRouter = await workspace("replay-a");
@@ -184,6 +192,7 @@ describe("recording and replaying a built-in agent session", () => {
       JSON.stringify({
         providers: { recorded: { type: "replay", cassette } }, // An absolute path.
         routes: { default: "recorded" },
+        server: ONE_DELTA_PER_CHUNK,
       }),
     );
     const replayedInProcess = await runAgent(inProcess.repo, inProcess.home, ["--model", "recorded"]);
