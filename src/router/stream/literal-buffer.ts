@@ -3,6 +3,8 @@
  * through from the upstream) and joined once at the end. Bytes are copied into one growing
  * buffer and decoded once, not one small decode per delta.
  */
+import { copyInsides, literalsLength } from "./literal-bounds.js";
+
 const decoder = new TextDecoder();
 
 export class LiteralBuffer {
@@ -18,21 +20,14 @@ export class LiteralBuffer {
 
   /** Literals, quotes included, as `source[bounds[2i], bounds[2i + 1])`: their insides are copied. */
   addLiterals(source: Uint8Array, bounds: ArrayLike<number>): void {
-    let size = 0;
-    for (let i = 0; i < bounds.length; i += 2) size += bounds[i + 1]! - bounds[i]! - 2;
-    const needed = this.length + size;
+    // Two quotes per literal, and two bounds per literal.
+    const needed = this.length + literalsLength(bounds) - bounds.length;
     if (needed > this.bytes.length) {
       const grown = new Uint8Array(Math.max(needed, this.bytes.length * 2));
       grown.set(this.bytes.subarray(0, this.length));
       this.bytes = grown;
     }
-    const { bytes } = this;
-    let at = this.length;
-    for (let i = 0; i < bounds.length; i += 2) {
-      const to = bounds[i + 1]! - 1;
-      for (let j = bounds[i]! + 1; j < to; j++) bytes[at++] = source[j]!;
-    }
-    this.length = at;
+    this.length = copyInsides(source, bounds, this.bytes, this.length);
   }
 
   /**

@@ -60,7 +60,7 @@ describe("SseOutputBuffer", () => {
   it("frames each literal of a run, numbering them when asked", () => {
     const upstream = encoder.encode('xx"a"yy"bé"z""');
     const bounds = [2, 5, 7, 12, 13, 15];
-    const frame = { head: encoder.encode("<"), middle: encoder.encode(":"), tail: encoder.encode(">") };
+    const frame = frameOf("<", ">");
     const plain = new SseOutputBuffer();
     plain.write("s");
     plain.passLiteralFrames(upstream, bounds, frame);
@@ -80,7 +80,7 @@ describe("SseOutputBuffer", () => {
   it("joins a run's literals into one frame, numbered when asked, past its first pool", () => {
     const upstream = encoder.encode('xx"a"yy"bé\\n"z""');
     const bounds = [2, 5, 7, 14, 15, 17];
-    const frame = { head: encoder.encode("<"), middle: encoder.encode(":"), tail: encoder.encode(">") };
+    const frame = frameOf("<", ">");
     const out = new SseOutputBuffer();
     out.write("s");
     out.passJoinedLiteralFrame(upstream, bounds, frame);

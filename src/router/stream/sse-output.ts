@@ -6,6 +6,8 @@
  * that is full is left to the views taken from it, and the next one is twice as large (up to
  * POOL_MAX), so a long stream allocates a few large buffers rather than one per write.
  */
+import { copyInsides, literalsLength } from "./literal-bounds.js";
+
 /** Text alone, or (when bytes were passed through) all of it as UTF-8. */
 export type SseOutput = string | Uint8Array;
 
@@ -45,11 +47,9 @@ export class SseOutputBuffer {
     frame.joint ??= joined(tail, head);
     const joint = frame.joint;
     const count = bounds.length >>> 1;
-    let literals = 0;
-    for (let i = 0; i < bounds.length; i += 2) literals += bounds[i + 1]! - bounds[i]!;
     const numbered = firstNumber >= 0;
     const perFrame = joint.length + (numbered ? middle.length + MAX_DIGITS : 0);
-    const target = this.room(literals + count * perFrame);
+    const target = this.room(literalsLength(bounds) + count * perFrame);
     let at = this.length;
     // The frame's number in decimal, counted up in place (no division per frame).
     let digits = numbered ? writeDigits(DIGITS, 0, firstNumber) : 0;
@@ -77,9 +77,7 @@ export class SseOutputBuffer {
   /**
    * One frame for all the upstream literals `source[bounds[2i], bounds[2i + 1])`, their texts
    * joined: `frame.head`, then (when `number` is given) the number and `frame.middle`, then one
-   * literal, then `frame.tail`. Joining the insides of JSON string literals gives the literal of
-   * the joined text: an escape never spans two literals, and a surrogate pair split between two
-   * of them (as `\ud83d` and `\ude00`) comes together again.
+   * literal, then `frame.tail` (see `copyInsides` for why joining literals is exact).
    */
   passJoinedLiteralFrame(
     source: Uint8Array,
@@ -89,11 +87,9 @@ export class SseOutputBuffer {
   ): void {
     if (bounds.length === 0) return;
     const { head, middle, tail } = frame;
-    let literals = 0;
-    for (let i = 0; i < bounds.length; i += 2) literals += bounds[i + 1]! - bounds[i]!;
     const numbered = number >= 0;
     const target = this.room(
-      head.length + (numbered ? MAX_DIGITS + middle.length : 0) + literals + tail.length,
+      head.length + (numbered ? MAX_DIGITS + middle.length : 0) + literalsLength(bounds) + tail.length,
     );
     let at = this.length;
     target.set(head, at);
@@ -104,11 +100,7 @@ export class SseOutputBuffer {
       at += middle.length;
     }
     target[at++] = QUOTE;
-    for (let i = 0; i < bounds.length; i += 2) {
-      // Inside the quotes only.
-      const end = bounds[i + 1]! - 1;
-      for (let j = bounds[i]! + 1; j < end; j++) target[at++] = source[j]!;
-    }
+    at = copyInsides(source, bounds, target, at);
     target[at++] = QUOTE;
     target.set(tail, at);
     this.length = at + tail.length;
