@@ -2,13 +2,17 @@
  * Throwing work away, safely. `discard` removes a task's worktree but keeps its branch tip
  * under refs/grove/archive/<task>. `gc` is the only thing that deletes work: it prunes the
  * archive and backup refs of tasks finished longer ago than a given age, and lists each one.
+ *
+ * gc deletes only refs this grove home recorded writing (the task's `archived` and `backup_ref`
+ * events), and only while they still point at the recorded commit. Task ids are per grove home,
+ * so another home using the same repository has refs under the very same names.
  */
-import { archiveBranch, deleteGroveRef, listGroveRefs } from "./git/archive.js";
-import { branchExists } from "./git/repo.js";
+import { archiveBranch, deleteGroveRef } from "./git/archive.js";
+import { branchExists, resolveCommit } from "./git/repo.js";
 import { removeWorktree } from "./git/worktree.js";
 import { type Orchestrator, TaskError } from "./orchestrator.js";
 import { ACTIVE_STATES } from "./task-states.js";
-import type { Task } from "./task-store.js";
+import type { StoredEvent, Task } from "./task-store.js";
 
 export async function discardTask(orchestrator: Orchestrator, ref: string): Promise<Task> {
   const task = orchestrator.task(ref);
@@ -45,14 +49,25 @@ export async function collectGarbage(
   const ended = orchestrator.tasks
     .list(["landed", "discarded"])
     .filter((task) => task.finishedAt !== null && Date.parse(task.finishedAt) < cutoff);
-  const endedIds = new Set(ended.map((task) => String(task.id)));
   const deleted: GcEntry[] = [];
-  for (const repo of new Set(ended.map((task) => task.repo))) {
-    for (const ref of await listGroveRefs(repo)) {
-      if (!endedIds.has(ref.taskId)) continue;
-      if (!dryRun) await deleteGroveRef(repo, ref.ref);
-      deleted.push({ taskId: ref.taskId, ref: ref.ref, commit: ref.commit, repo });
+  for (const task of ended) {
+    for (const { ref, commit } of recordedRefs(orchestrator.tasks.events(task.id))) {
+      const current = await resolveCommit(task.repo, ref).catch(() => undefined);
+      if (current !== commit) continue; // Deleted already, or someone else's now.
+      if (!dryRun) await deleteGroveRef(task.repo, ref, commit);
+      deleted.push({ taskId: String(task.id), ref, commit, repo: task.repo });
     }
   }
   return deleted;
+}
+
+/** The refs a task's events say grove wrote for it, once each. */
+function recordedRefs(events: StoredEvent[]): { ref: string; commit: string }[] {
+  const refs = new Map<string, string>();
+  for (const event of events) {
+    if (event.type !== "archived" && event.type !== "backup_ref") continue;
+    const { ref, commit } = event.body;
+    if (typeof ref === "string" && typeof commit === "string") refs.set(ref, commit);
+  }
+  return [...refs].map(([ref, commit]) => ({ ref, commit }));
 }

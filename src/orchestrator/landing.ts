@@ -56,6 +56,7 @@ export class LandingQueue {
         message: `${task.prompt.split("\n")[0]!.slice(0, 72)}\n\nLanded by grove from task ${task.id} (${task.branch}).`,
         ...(config.test ? { test: { command: config.test } } : {}),
         onProgress: (step) => orchestrator.log(taskId, "land_progress", { step }),
+        onBackup: (ref, commit) => orchestrator.log(taskId, "backup_ref", { ref, commit }),
       });
       switch (result.kind) {
         case "landed":

@@ -1,7 +1,8 @@
 /**
  * Throwing work away: `grove discard` keeps the branch tip under refs/grove/archive/<id> and
  * removes the worktree; `grove gc` is what deletes archive and backup refs, only of tasks that
- * were landed or discarded, and says what it deleted.
+ * were landed or discarded, only those this grove home wrote, and says what it deleted. Refs of
+ * another grove home (whose task ids are its own) under the same names are never touched.
  */
 import { existsSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -29,6 +30,7 @@ let repo: string;
 let discarded: Task;
 let landed: Task;
 let conflicted: Task;
+let collided: Task;
 
 const groveRefs = () =>
   git(repo, ["for-each-ref", "--format=%(refname) %(objectname)", "refs/grove/"]).split("\n").filter(Boolean);
@@ -37,7 +39,7 @@ beforeAll(async () => {
   sandbox = makeSandbox("grove-gc-");
   repo = await sampleRepo(sandbox);
   useScript(sandbox, [
-    ...["discard", "land"].map((word) => ({
+    ...["discard", "land", "collide"].map((word) => ({
       when: { turn: 0, lastUserContains: word },
       repeat: true,
       toolCalls: [{ name: "write", arguments: { path: `${word}.txt`, content: `${word}\n` } }],
@@ -56,13 +58,13 @@ beforeAll(async () => {
   ]);
   await startDaemonProcess(sandbox);
   const created = [];
-  for (const word of ["discard", "land", "conflict"])
+  for (const word of ["discard", "land", "conflict", "collide"])
     created.push(await createTask(sandbox, { cwd: repo, prompt: `Task to ${word}` }));
-  [discarded, landed, conflicted] = (await expectAllSettled(
+  [discarded, landed, conflicted, collided] = (await expectAllSettled(
     sandbox,
     created.map((task) => task.id),
     "done",
-  )) as [Task, Task, Task];
+  )) as [Task, Task, Task, Task];
 }, 60_000);
 afterAll(disposeAll);
 
@@ -84,6 +86,25 @@ describe("discard and gc", () => {
     expect(after).toMatchObject({ state: "discarded", archiveRef: `refs/grove/archive/${discarded.id}` });
   });
 
+  it("discard never overwrites another grove home's archive under the same task id", async () => {
+    // Another grove home numbered a task of its own like this one, and archived it here.
+    const theirs = tip(repo, "main");
+    git(repo, ["update-ref", `refs/grove/archive/${collided.id}`, theirs]);
+    git(repo, ["update-ref", `refs/grove/backup/${collided.id}/1700000000000`, theirs]);
+    const branchTip = tip(repo, collided.branch);
+
+    const out = await groveOk(sandbox, ["discard", String(collided.id)]);
+    expect(out).toBe(
+      `task ${collided.id} discarded (discarded); branch tip kept at refs/grove/archive/${collided.id}-2\n`,
+    );
+    expect(tip(repo, `refs/grove/archive/${collided.id}-2`)).toBe(branchTip);
+    expect(tip(repo, `refs/grove/archive/${collided.id}`)).toBe(theirs);
+    expect(await getTask(sandbox, collided.id)).toMatchObject({
+      state: "discarded",
+      archiveRef: `refs/grove/archive/${collided.id}-2`,
+    });
+  });
+
   it("gc deletes the refs of landed and discarded tasks, says so, and leaves the others alone", async () => {
     // A landing leaves a backup ref; a conflicting landing leaves one too, on a task still in play.
     expect((await grove(sandbox, ["land", String(landed.id)])).code).toBe(0);
@@ -96,7 +117,13 @@ describe("discard and gc", () => {
     const conflictBackup = refs.find((ref) => ref.startsWith(`refs/grove/backup/${conflicted.id}/`))!;
     expect(landedBackup).toBeDefined();
     expect(conflictBackup).toBeDefined();
-    expect(refs).toHaveLength(3);
+    const foreign = refs.filter(
+      (ref) =>
+        ref.startsWith(`refs/grove/archive/${collided.id} `) ||
+        ref.startsWith(`refs/grove/backup/${collided.id}/1700000000000 `),
+    );
+    expect(foreign).toHaveLength(2);
+    expect(refs).toHaveLength(6);
     const conflictedTip = tip(repo, conflicted.branch);
 
     // The default age keeps everything this young.
@@ -109,14 +136,17 @@ describe("discard and gc", () => {
     const archive = refs.find((ref) => ref.startsWith(`refs/grove/archive/${discarded.id} `))!;
     const [archiveRef, archiveCommit] = archive.split(" ") as [string, string];
     const [backupRef, backupCommit] = landedBackup.split(" ") as [string, string];
+    const collidedArchive = `refs/grove/archive/${collided.id}-2`;
+    const collidedCommit = refs.find((ref) => ref.startsWith(`${collidedArchive} `))!.split(" ")[1]!;
     expect(out.split("\n").filter(Boolean).sort()).toEqual(
       [
         `deleted ${archiveRef} (${archiveCommit.slice(0, 12)}) in ${repo}`,
         `deleted ${backupRef} (${backupCommit.slice(0, 12)}) in ${repo}`,
+        `deleted ${collidedArchive} (${collidedCommit.slice(0, 12)}) in ${repo}`,
       ].sort(),
     );
-    // Only the ref of the task still in conflict is left, and its branch is untouched.
-    expect(groveRefs()).toEqual([conflictBackup]);
+    // Left: the ref of the task still in conflict (its branch untouched), and the other home's.
+    expect(groveRefs()).toEqual([conflictBackup, ...foreign].sort());
     expect(tip(repo, conflicted.branch)).toBe(conflictedTip);
     expect(await groveOk(sandbox, ["gc", "--older-than", "0m"])).toBe("nothing to delete\n");
   });

@@ -45,9 +45,14 @@ describe("landBranch", () => {
     const oldTip = await s.head(wt);
     const userCommit = await s.commit(s.repo, "user.txt", "user work\n");
     const steps: string[] = [];
-    const result = await landBranch(options("t1", wt, { onProgress: (step) => steps.push(step) }));
+    const result = await landBranch(
+      options("t1", wt, {
+        onProgress: (step) => steps.push(step),
+        onBackup: (ref, commit) => steps.push(`backup ${ref} ${commit}`),
+      }),
+    );
     if (result.kind !== "landed") throw new Error(JSON.stringify(result));
-    expect(steps).toEqual(["lock", "rebase", "advance"]);
+    expect(steps).toEqual(["lock", `backup ${result.backupRef} ${oldTip}`, "rebase", "advance"]);
     expect(result.previousBase).toBe(userCommit);
     expect(await s.head(s.repo, "refs/heads/main")).toBe(result.commit);
     expect(await s.head(wt)).toBe(result.commit);

@@ -22,6 +22,8 @@ export interface LandOptions {
   test?: TestCommand;
   /** Called with "lock" (once the lock is held), then the strategy's name, "test" and "advance". */
   onProgress?: (step: string) => void;
+  /** Called once the backup ref of the task's tip exists, so its owner can record it (gc deletes only what was recorded). */
+  onBackup?: (ref: string, commit: string) => void;
   /** How long to wait for another landing in the same repository (default 30 minutes). */
   lockTimeoutMs?: number;
 }
@@ -74,6 +76,7 @@ async function landLocked(options: LandOptions): Promise<LandResult> {
   if (ahead === 0) return refused(`Nothing to land: "${branch}" has no commits that are not on "${base}"`);
 
   const backupRef = await writeBackupRef(repo, taskId, taskTip);
+  notify(() => options.onBackup?.(backupRef, taskTip));
   progress(strategy);
   const integrated = await integrate(worktree, strategy, baseTip, options.message);
   if (integrated.kind === "conflict") {
@@ -129,8 +132,12 @@ async function isValidRef(repo: string, ref: string): Promise<boolean> {
 
 /** A throwing progress callback must not interrupt a landing halfway. */
 function report(options: LandOptions, step: string): void {
+  notify(() => options.onProgress?.(step));
+}
+
+function notify(callback: () => void): void {
   try {
-    options.onProgress?.(step);
+    callback();
   } catch {
     // Ignored on purpose.
   }
