@@ -20,7 +20,9 @@ export async function discardTask(orchestrator: Orchestrator, ref: string): Prom
     throw new TaskError(`task ${task.id} is ${task.state}; stop it first (grove stop ${task.id})`, 409);
   }
   if (task.state === "discarded") return task;
-  if (task.state === "queued")
+  orchestrator.pendingRuns.delete(task.id);
+  // Queued before its first run: grove has made no branch yet (one of that name is not its own).
+  if (task.state === "queued" && task.runs === 0)
     return orchestrator.setState(task.id, "discarded", { finishedAt: new Date().toISOString() });
   await removeWorktree(task.repo, task.worktree, { force: true }).catch(() => undefined);
   let archiveRef: string | null = null;

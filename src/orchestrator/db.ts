@@ -101,6 +101,12 @@ const MIGRATIONS = [
      sent_at TEXT
    );
    CREATE INDEX review_comments_task ON review_comments(task_id);`,
+  // Agent runs asked for while the repository's slots were all busy (pending-runs.ts).
+  `CREATE TABLE pending_runs (
+     task_id INTEGER PRIMARY KEY REFERENCES tasks(id),
+     request TEXT NOT NULL,
+     queued_at TEXT NOT NULL
+   );`,
 ];
 
 export function openDb(path: string): Db {

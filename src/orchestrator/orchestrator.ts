@@ -11,8 +11,9 @@ import { parseAgentEvent } from "../protocol/agent-events.js";
 import { slugify, uniqueBranchName } from "./git/branch-name.js";
 import { currentBranch, findRepoRoot } from "./git/repo.js";
 import { InboxStore } from "./inbox-store.js";
+import { PendingRuns, type RunInput } from "./pending-runs.js";
 import { Pipelines } from "./pipeline/pipeline.js";
-import type { PipelineHost, RunRequest } from "./pipeline/pipeline-host.js";
+import type { PipelineHost } from "./pipeline/pipeline-host.js";
 import { initialState, PipelineStore } from "./pipeline/pipeline-state.js";
 import { lastRunResult, singleRunPrompt, storeNotes } from "./pipeline/single-run.js";
 import { loadRepoConfig, type RepoConfig } from "./repo-config.js";
@@ -22,6 +23,7 @@ import { allocatePortBase, portEnv, prepareWorkspace } from "./task-setup.js";
 import {
   ACTIVE_STATES,
   type AgentName,
+  holdsSlot,
   REPLYABLE_STATES,
   type TaskKind,
   type TaskState,
@@ -42,9 +44,6 @@ export interface NewTaskInput {
   /** Feature lane: the architect decides instead of asking, and the spec needs no approval. */
   auto?: boolean;
 }
-
-/** One agent run: a pipeline's RunRequest, or just a prompt in the task's own agent. */
-export type RunInput = Partial<RunRequest> & { prompt: string };
 
 /**
  * How long a directory's repository root is remembered: a burst of tasks started from one
@@ -74,6 +73,7 @@ export class Orchestrator implements PipelineHost {
   private readonly store: TaskStore;
   readonly inbox: InboxStore;
   readonly pipelines: Pipelines;
+  readonly pendingRuns: PendingRuns;
   private scheduling = Promise.resolve();
   /** A scheduling pass is queued and has not started: another request adds nothing. */
   private schedulePending = false;
@@ -84,6 +84,7 @@ export class Orchestrator implements PipelineHost {
   constructor(private readonly options: OrchestratorOptions) {
     this.store = options.store;
     this.inbox = new InboxStore(options.store.db);
+    this.pendingRuns = new PendingRuns(options.store.db);
     this.pipelines = new Pipelines(this, new PipelineStore(options.store.db));
     this.supervisor = new Supervisor({
       onLines: (taskId, lines, offset) => this.ingest(taskId, lines, offset),
@@ -190,37 +191,44 @@ export class Orchestrator implements PipelineHost {
         this.schedulePending = false;
         // Each repository's config is read once per pass.
         const configs = new Map<string, Promise<RepoConfig>>();
-        // A pipeline waiting on the inbox runs nothing, so it holds no slot.
-        const active = this.store
-          .list([...ACTIVE_STATES])
-          .filter((task) => this.pipelines.get(task.id)?.step !== "gate");
-        for (const task of this.store.list(["queued"])) {
+        for (const queued of this.store.list(["queued"])) {
           let config: RepoConfig;
           try {
-            let loading = configs.get(task.repo);
+            let loading = configs.get(queued.repo);
             if (!loading) {
-              loading = loadRepoConfig(task.repo);
-              configs.set(task.repo, loading);
+              loading = loadRepoConfig(queued.repo);
+              configs.set(queued.repo, loading);
             }
             config = await loading;
           } catch (error) {
-            this.setState(task.id, "failed", {
+            this.setState(queued.id, "failed", {
               error: (error as Error).message,
               finishedAt: new Date().toISOString(),
             });
             continue;
           }
-          if (active.filter((other) => other.repo === task.repo).length >= config.concurrency) continue;
+          // Read after the await: a reply or a stop may have changed things meanwhile.
+          const task = this.store.get(queued.id)!;
+          const active = this.slotHolders();
+          if (task.state !== "queued" || !slotFree(active, task, config)) continue;
           const portBase = allocatePortBase(
             active.map((other) => other.portBase),
             config,
           );
-          const started = this.setState(task.id, "setting-up", {
-            portBase,
-            startedAt: new Date().toISOString(),
-          });
-          active.push(started);
-          void this.setUpAndRun(started, config);
+          const pending = this.pendingRuns.get(task.id);
+          if (pending) {
+            this.launchRun(this.store.update(task.id, { portBase }), pending, config);
+          } else if (task.runs === 0) {
+            const started = this.setState(task.id, "setting-up", {
+              portBase,
+              startedAt: new Date().toISOString(),
+            });
+            void this.setUpAndRun(started, config);
+          } else {
+            this.setState(task.id, "interrupted", {
+              error: "queued without a run to start; grove resume continues it",
+            });
+          }
         }
       })
       .catch((error: unknown) => {
@@ -229,6 +237,10 @@ export class Orchestrator implements PipelineHost {
           `grove: scheduling failed: ${error instanceof Error ? error.stack : String(error)}\n`,
         );
       });
+  }
+
+  private slotHolders(): Task[] {
+    return this.store.list([...ACTIVE_STATES]).filter(holdsSlot);
   }
 
   private async setUpAndRun(task: Task, repoConfig: RepoConfig): Promise<void> {
@@ -250,8 +262,24 @@ export class Orchestrator implements PipelineHost {
     }
   }
 
-  /** Starts one agent run (a pipeline step names its role, agent and model); returns its number. */
+  /**
+   * Starts one agent run (a pipeline step names its role, agent and model); returns its number.
+   * A task that holds no slot (a follow-up, a step after an inbox gate) gets one only if its
+   * repository has one free; otherwise the run waits, with the task queued (pending-runs.ts).
+   */
   startRun(task: Task, request: RunInput, config: RepoConfig): number {
+    if (holdsSlot(task) || slotFree(this.slotHolders(), task, config)) {
+      this.pendingRuns.delete(task.id);
+      return this.launchRun(task, request, config);
+    }
+    this.pendingRuns.set(task.id, request);
+    this.setState(task.id, "queued", { pid: null, error: null });
+    this.log(task.id, "run_queued", { run: task.runs + 1, concurrency: config.concurrency });
+    return task.runs + 1;
+  }
+
+  private launchRun(task: Task, request: RunInput, config: RepoConfig): number {
+    this.pendingRuns.delete(task.id);
     const { prompt, resumeSessionId } = request;
     const agent = request.agent ?? task.agent;
     const model = request.model === undefined ? task.model : request.model;
@@ -423,6 +451,12 @@ export class Orchestrator implements PipelineHost {
 
   async resume(ref: string): Promise<Task> {
     const task = this.task(ref);
+    if (task.state === "interrupted" && this.pendingRuns.get(task.id)) {
+      // Stopped while waiting for a slot: the same run waits again.
+      const queued = this.setState(task.id, "queued", { error: null });
+      this.schedule();
+      return queued;
+    }
     const step = this.pipelines.get(task.id)?.step;
     if (step === "gate" && task.state === "interrupted") {
       this.pipelines.reopenGate(task);
@@ -451,7 +485,11 @@ export class Orchestrator implements PipelineHost {
   stop(ref: string): Task {
     const task = this.task(ref);
     if (task.state === "queued")
-      return this.setState(task.id, "interrupted", { error: "stopped before it started" });
+      return this.setState(task.id, "interrupted", {
+        error: this.pendingRuns.get(task.id)
+          ? "stopped while waiting for an agent slot; grove resume queues the run again"
+          : "stopped before it started",
+      });
     if (!ACTIVE_STATES.includes(task.state))
       throw new TaskError(`task ${task.id} is ${task.state}, not running`, 409);
     if (this.pipelines.get(task.id)?.step === "gate") {
@@ -537,6 +575,12 @@ export class Orchestrator implements PipelineHost {
 function askedDuringLastRun(events: StoredEvent[]): boolean {
   const lastRun = events.findLast((event) => event.type === "run_started")?.seq ?? 0;
   return events.some((event) => event.type === "question" && event.seq > lastRun);
+}
+
+/** Whether `task` may take a slot: fewer than `concurrency` other tasks of its repository hold one. */
+function slotFree(holders: Task[], task: Task, config: RepoConfig): boolean {
+  const others = holders.filter((other) => other.repo === task.repo && other.id !== task.id);
+  return others.length < config.concurrency;
 }
 
 function commitMessage(task: Task): string {

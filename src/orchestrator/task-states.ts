@@ -34,6 +34,16 @@ export type TaskState = (typeof TASK_STATES)[number];
 /** States in which an agent process may be alive. */
 export const ACTIVE_STATES: readonly TaskState[] = ["setting-up", "running", "waiting-for-input"];
 
+/**
+ * Whether a task takes one of its repository's agent slots (`concurrency`): it is being set up,
+ * or an agent process may be alive. A task waiting on the user with no agent process (its run
+ * ended on a question, or a pipeline waits on an inbox gate) takes none.
+ */
+export function holdsSlot(task: { state: TaskState; pid: number | null }): boolean {
+  if (task.state === "waiting-for-input") return task.pid !== null;
+  return ACTIVE_STATES.includes(task.state);
+}
+
 /** States from which a follow-up message can restart the agent. */
 export const REPLYABLE_STATES: readonly TaskState[] = [
   "done",

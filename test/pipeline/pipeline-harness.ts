@@ -77,13 +77,17 @@ export function replaceRoleScript(sandbox: Sandbox, role: keyof RoleScripts, rep
  * The sample repository (greet.js and a `node --test` suite) whose grove config gives each role
  * its scripted model; `pipeline` adds or overrides pipeline settings (chunkSize, reviewRounds, …).
  */
-export function pipelineRepo(sandbox: Sandbox, pipeline: Record<string, unknown> = {}): Promise<string> {
+export function pipelineRepo(
+  sandbox: Sandbox,
+  pipeline: Record<string, unknown> = {},
+  concurrency = 3,
+): Promise<string> {
   const roles = Object.fromEntries(
     Object.entries(ROLE_MODELS).map(([role, model]) => [role, { agent: "builtin", model }]),
   );
   return sampleRepo(sandbox, "repo", {
     test: "node --test",
-    concurrency: 3,
+    concurrency,
     pipeline: { roles, ...pipeline },
   });
 }

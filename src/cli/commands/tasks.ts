@@ -131,7 +131,11 @@ export const reply = defineCommand({
     const message = await readPrompt(args.message, args.file);
     const client = await connectDaemon();
     const task = await client.request<Task>("POST", path(args.task, "/reply"), { message });
-    out(`task ${task.id} is running again`);
+    out(
+      task.state === "queued"
+        ? `task ${task.id} is queued: its repository's agent slots are all busy, and the reply runs when one frees up`
+        : `task ${task.id} is running again`,
+    );
     if (args.wait) process.exitCode = await waitForOutcome(client, task.id);
   },
 });

@@ -1,0 +1,98 @@
+/**
+ * A follow-up asked for while every agent slot of the repository is busy (`concurrency: 1`):
+ * `grove reply` must not start a second agent. The task waits queued, keeps waiting through a
+ * stop and a resume and through `kill -9` of the daemon, and its reply runs, in the same session,
+ * once the slot frees up.
+ */
+import { afterAll, describe, expect, it } from "vitest";
+import {
+  barrier,
+  createTask,
+  disposeAll,
+  enteredAt,
+  eventsOf,
+  expectSettled,
+  getTask,
+  git,
+  grove,
+  groveOk,
+  isAlive,
+  makeSandbox,
+  readInfo,
+  sampleRepo,
+  startDaemonProcess,
+  taskEvents,
+  useScript,
+  waitFor,
+} from "./harness.js";
+
+afterAll(disposeAll);
+
+describe("a reply while the repository's only slot is busy", () => {
+  it("waits queued, through a stop, a resume and a daemon crash, and runs when the slot frees up", async () => {
+    const sandbox = makeSandbox("grove-slots-");
+    const repo = await sampleRepo(sandbox, "repo", { test: "node --test", concurrency: 1 });
+    const hold = barrier(sandbox, "blocker");
+    useScript(sandbox, [
+      { when: { turn: 0, lastUserContains: "first task" }, text: "First pass." },
+      {
+        when: { turn: 1, lastUserContains: "second pass" },
+        toolCalls: [{ name: "write", arguments: { path: "second.txt", content: "second\n" } }],
+      },
+      { when: { turn: 2, lastUserContains: "second pass" }, text: "Second pass done." },
+      {
+        when: { turn: 0, lastUserContains: "blocking task" },
+        toolCalls: [{ name: "bash", arguments: { command: hold.command } }],
+      },
+      { when: { turn: 1, lastUserContains: "blocking task" }, text: "Blocker done." },
+    ]);
+    const daemon = await startDaemonProcess(sandbox);
+
+    const first = await createTask(sandbox, { cwd: repo, prompt: "The first task" });
+    const firstDone = await expectSettled(sandbox, first.id, "done");
+    expect(firstDone.summary).toBe("First pass.");
+    const replyRun = firstDone.runs + 1;
+    const blocker = await createTask(sandbox, { cwd: repo, prompt: "The blocking task" });
+    await hold.waitArrived(1);
+    expect((await getTask(sandbox, blocker.id)).state).toBe("running");
+
+    const replied = await groveOk(sandbox, ["reply", String(first.id), "Now a second pass, please."]);
+    expect(replied).toBe(
+      `task ${first.id} is queued: its repository's agent slots are all busy, and the reply runs when one frees up\n`,
+    );
+    const queued = await getTask(sandbox, first.id);
+    expect(queued).toMatchObject({ state: "queued", runs: firstDone.runs, pid: null });
+    expect(eventsOf(await taskEvents(sandbox, first.id), "run_queued").map((event) => event.body)).toEqual([
+      { run: replyRun, concurrency: 1 },
+    ]);
+
+    // Stopped while it waits, it keeps its reply; resumed, it waits again (no new prompt).
+    await groveOk(sandbox, ["stop", String(first.id)]);
+    expect(await getTask(sandbox, first.id)).toMatchObject({
+      state: "interrupted",
+      error: "stopped while waiting for an agent slot; grove resume queues the run again",
+    });
+    expect(await groveOk(sandbox, ["resume", String(first.id)])).toBe(`task ${first.id} resumed (queued)\n`);
+
+    // The daemon dies; the next command starts a new one, which still knows the waiting run.
+    daemon.child.kill("SIGKILL");
+    await waitFor(() => !isAlive(daemon.pid), 5_000, "the daemon to die");
+    expect((await grove(sandbox, ["ls"])).code).toBe(0);
+    expect(readInfo(sandbox.home)?.pid).not.toBe(daemon.pid);
+    expect((await getTask(sandbox, first.id)).state).toBe("queued");
+    expect((await getTask(sandbox, blocker.id)).state).toBe("running");
+
+    hold.release();
+    const finished = await expectSettled(sandbox, first.id, "done");
+    expect(finished.summary).toBe("Second pass done.");
+    expect(git(repo, ["show", `${first.branch}:second.txt`])).toBe("second");
+    const blockerDone = await expectSettled(sandbox, blocker.id, "done");
+
+    // Never two agents at once: the reply's run started only after the blocker had finished.
+    const events = await taskEvents(sandbox, first.id);
+    const secondRun = eventsOf(events, "run_started").find((event) => event.body.run === replyRun)!;
+    expect(secondRun.body).toMatchObject({ resumed: true });
+    const blockerFinished = enteredAt(await taskEvents(sandbox, blockerDone.id), "done")!;
+    expect(secondRun.ts >= blockerFinished).toBe(true);
+  }, 90_000);
+});
