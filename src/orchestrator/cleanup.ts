@@ -10,7 +10,8 @@
 import { archiveBranch, deleteGroveRef } from "./git/archive.js";
 import { branchExists, resolveCommit } from "./git/repo.js";
 import { removeWorktree } from "./git/worktree.js";
-import { type Orchestrator, TaskError } from "./orchestrator.js";
+import type { Orchestrator } from "./orchestrator.js";
+import { TaskError } from "./task-error.js";
 import { ACTIVE_STATES } from "./task-states.js";
 import type { StoredEvent, Task } from "./task-store.js";
 

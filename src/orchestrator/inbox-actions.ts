@@ -4,7 +4,9 @@
  * weighing of an external review.
  */
 import type { InboxItem } from "./inbox-store.js";
-import { type Orchestrator, TaskError } from "./orchestrator.js";
+import type { Orchestrator } from "./orchestrator.js";
+import { replyToTask } from "./task-controls.js";
+import { TaskError } from "./task-error.js";
 import type { Task } from "./task-store.js";
 
 export type InboxAction = "answer" | "approve" | "revise";
@@ -33,7 +35,7 @@ export async function resolveInbox(
   const resolved = orchestrator.inbox.resolve(itemId, resolution, action === "approve" ? null : text);
   if (!resolved) throw new TaskError(`inbox item ${itemId} was already resolved`, 409);
   orchestrator.log(task.id, "inbox_resolved", { item: itemId, resolution, response: resolved.response });
-  if (item.stage === "agent") await orchestrator.reply(String(task.id), text);
+  if (item.stage === "agent") await replyToTask(orchestrator, String(task.id), text);
   else await orchestrator.pipelines.onResolved(task, resolved);
   return resolved;
 }

@@ -5,8 +5,9 @@
  */
 import { landBranch } from "./git/land.js";
 import { removeWorktree } from "./git/worktree.js";
-import { type Orchestrator, TaskError } from "./orchestrator.js";
+import type { Orchestrator } from "./orchestrator.js";
 import { loadRepoConfig } from "./repo-config.js";
+import { TaskError } from "./task-error.js";
 import type { Task } from "./task-store.js";
 
 export type LandStrategy = "rebase" | "merge" | "squash";

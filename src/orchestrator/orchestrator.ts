@@ -5,11 +5,7 @@
  * dashboard), which see the same typed stream.
  */
 import { mkdir } from "node:fs/promises";
-import { join } from "node:path";
-import { KeyedQueue } from "../node/keyed-queue.js";
-import { parseAgentEvent } from "../protocol/agent-events.js";
-import { slugify, uniqueBranchName } from "./git/branch-name.js";
-import { currentBranch, findRepoRoot } from "./git/repo.js";
+import { readAgentLines } from "./agent-lines.js";
 import { InboxStore } from "./inbox-store.js";
 import { PendingRuns, type RunInput } from "./pending-runs.js";
 import { Pipelines } from "./pipeline/pipeline.js";
@@ -19,46 +15,13 @@ import { lastRunResult, singleRunPrompt, storeNotes } from "./pipeline/single-ru
 import { loadRepoConfig, type RepoConfig } from "./repo-config.js";
 import type { RunnerSpec } from "./runner/spec.js";
 import { isWrapperAlive, type RunExit, Supervisor, stopOrphanedAgent } from "./supervisor.js";
+import { TaskError } from "./task-error.js";
+import { type NewTaskInput, TaskIntake } from "./task-intake.js";
 import { allocatePortBase, portEnv, prepareWorkspace } from "./task-setup.js";
-import {
-  ACTIVE_STATES,
-  type AgentName,
-  holdsSlot,
-  REPLYABLE_STATES,
-  type TaskKind,
-  type TaskState,
-} from "./task-states.js";
+import { ACTIVE_STATES, holdsSlot, type TaskState } from "./task-states.js";
 import type { StoredEvent, Task, TaskStore } from "./task-store.js";
 
 export type OrchestratorChange = { kind: "task"; task: Task } | { kind: "event"; event: StoredEvent };
-
-export interface NewTaskInput {
-  cwd: string;
-  prompt: string;
-  agent?: AgentName;
-  model?: string;
-  kind?: TaskKind;
-  base?: string;
-  name?: string;
-  yolo?: boolean;
-  /** Feature lane: the architect decides instead of asking, and the spec needs no approval. */
-  auto?: boolean;
-}
-
-/**
- * How long a directory's repository root is remembered: a burst of tasks started from one
- * directory asks git once, and a moved repository is noticed a moment later.
- */
-const REPO_ROOT_TTL_MS = 2_000;
-
-export class TaskError extends Error {
-  constructor(
-    message: string,
-    readonly status = 400,
-  ) {
-    super(message);
-  }
-}
 
 export interface OrchestratorOptions {
   home: string;
@@ -77,12 +40,11 @@ export class Orchestrator implements PipelineHost {
   private scheduling = Promise.resolve();
   /** A scheduling pass is queued and has not started: another request adds nothing. */
   private schedulePending = false;
-  /** Choosing a branch name and recording the task, one task at a time per repository. */
-  private readonly naming = new KeyedQueue();
-  private readonly repoRoots = new Map<string, { root: Promise<string>; until: number }>();
+  private readonly intake: TaskIntake;
 
   constructor(private readonly options: OrchestratorOptions) {
     this.store = options.store;
+    this.intake = new TaskIntake(options.store, options.home);
     this.inbox = new InboxStore(options.store.db);
     this.pendingRuns = new PendingRuns(options.store.db);
     this.pipelines = new Pipelines(this, new PipelineStore(options.store.db));
@@ -108,77 +70,21 @@ export class Orchestrator implements PipelineHost {
   }
 
   async createTask(input: NewTaskInput): Promise<Task> {
-    if (input.prompt.trim() === "") throw new TaskError("the prompt is empty");
-    const repo = await this.repoRoot(input.cwd).catch((error: Error) => {
-      throw new TaskError(error.message);
-    });
-    const config = await loadRepoConfig(repo).catch((error: Error) => {
-      throw new TaskError(error.message);
-    });
-    const kind = input.kind ?? "maintenance";
-    const choice = { ...config.defaults.default, ...config.defaults[kind] };
-    const base = input.base ?? (await currentBranchOrThrow(repo));
-    // One task at a time per repository from here until it is stored, so that tasks created at
-    // the same moment never pick the same free name.
-    const { branch, created } = await this.naming.run(repo, async () => {
-      // Queued tasks have no git branch yet: their names are reserved here, not in git.
-      const reserved = new Set(
-        this.store
-          .list(["queued", "setting-up"])
-          .filter((task) => task.repo === repo)
-          .map((task) => task.branch),
-      );
-      const branch = await uniqueBranchName(repo, slugify(input.name ?? input.prompt), reserved);
-      const slug = branch.replace(/^grove\//, "");
-      const created = this.store.create({
-        slug,
-        branch,
-        repo,
-        baseBranch: base,
-        worktree: "",
-        taskDir: "",
-        prompt: input.prompt,
-        kind,
-        agent: input.agent ?? choice.agent ?? "builtin",
-        model: input.model ?? choice.model ?? null,
-        yolo: input.yolo ?? false,
-      });
-      return { branch, created };
-    });
-    const taskDir = join(this.options.home, "tasks", String(created.id));
-    const task = this.store.update(created.id, {
-      taskDir,
-      worktree: join(this.options.home, "worktrees", String(created.id)),
-    });
-    if (kind === "feature" || kind === "maintenance")
-      this.pipelines.create(task.id, initialState(kind, input.auto ?? false));
+    const task = await this.intake.create(input);
+    if (task.kind === "feature" || task.kind === "maintenance")
+      this.pipelines.create(task.id, initialState(task.kind, input.auto ?? false));
     this.log(task.id, "task_created", {
       prompt: task.prompt,
       agent: task.agent,
       model: task.model,
-      kind,
-      branch,
-      base,
+      kind: task.kind,
+      branch: task.branch,
+      base: task.baseBranch,
       ...(input.auto ? { auto: true } : {}),
     });
     this.publish(task);
     this.schedule();
     return task;
-  }
-
-  /** The top level of the repository `cwd` is in (see REPO_ROOT_TTL_MS). */
-  private repoRoot(cwd: string): Promise<string> {
-    const now = Date.now();
-    for (const [dir, known] of this.repoRoots) if (known.until <= now) this.repoRoots.delete(dir);
-    const known = this.repoRoots.get(cwd);
-    if (known) return known.root;
-    const root = findRepoRoot(cwd);
-    this.repoRoots.set(cwd, { root, until: now + REPO_ROOT_TTL_MS });
-    // Failures are not remembered: the next task asks again.
-    root.catch(() => {
-      if (this.repoRoots.get(cwd)?.root === root) this.repoRoots.delete(cwd);
-    });
-    return root;
   }
 
   /** Starts queued tasks, oldest first, while their repository is under its limit. */
@@ -315,52 +221,20 @@ export class Orchestrator implements PipelineHost {
 
   /** Lines of the agent's event protocol, stored and published in order. */
   private ingest(taskId: number, lines: string[], offset: number): void {
-    const stored: StoredEvent[] = [];
-    let changes: Partial<Task> = { eventsOffset: offset };
-    let asked = false;
-    const questions: string[] = [];
     const task = this.store.get(taskId)!;
-    // A reviewer's session and summary are the pipeline's business; the task shows its implementer's.
     const pipeline = this.pipelines.get(taskId);
     const reviewing = pipeline?.run === task.runs && pipeline.lastRun?.role === "reviewer";
-    this.store.transaction(() => {
-      for (const line of lines) {
-        const event = parseAgentEvent(line);
-        if (!event) continue;
-        const { v: _v, ts, session, ...rest } = event as Record<string, unknown> & { ts?: string };
-        const body = event.type === "session_started" ? { ...rest, session } : rest;
-        stored.push(
-          this.store.appendEvent(taskId, event.type, body, typeof ts === "string" ? ts : undefined),
-        );
-        if (event.type === "session_started" && typeof event.session === "string" && !reviewing)
-          changes = { ...changes, sessionId: event.session };
-        if (event.type === "turn_completed" && "usage" in event) {
-          const usage = event.usage as {
-            input_tokens?: number;
-            output_tokens?: number;
-            cache_read_input_tokens?: number;
-          };
-          changes = {
-            ...changes,
-            inputTokens:
-              (changes.inputTokens ?? task.inputTokens) +
-              (usage.input_tokens ?? 0) +
-              (usage.cache_read_input_tokens ?? 0),
-            outputTokens: (changes.outputTokens ?? task.outputTokens) + (usage.output_tokens ?? 0),
-          };
-        }
-        if (event.type === "session_finished" && typeof event.summary === "string" && !reviewing)
-          changes = { ...changes, summary: event.summary };
-        if (event.type === "question") {
-          asked = true;
-          if ("text" in event && typeof event.text === "string") questions.push(event.text);
-        }
-      }
-      this.store.update(taskId, changes);
+    const read = readAgentLines(task, lines, offset, reviewing);
+    const stored = this.store.transaction(() => {
+      const appended = read.events.map((event) =>
+        this.store.appendEvent(taskId, event.type, event.body, event.ts),
+      );
+      this.store.update(taskId, read.changes);
+      return appended;
     });
     for (const event of stored) this.emit({ kind: "event", event });
-    for (const text of questions) this.inbox.open(taskId, "question", "agent", text);
-    if (asked && this.store.get(taskId)?.state === "running") this.setState(taskId, "waiting-for-input");
+    for (const text of read.questions) this.inbox.open(taskId, "question", "agent", text);
+    if (read.asked && this.store.get(taskId)?.state === "running") this.setState(taskId, "waiting-for-input");
   }
 
   private async finishRun(taskId: number, run: number, exit: RunExit | undefined): Promise<void> {
@@ -420,89 +294,6 @@ export class Orchestrator implements PipelineHost {
       ...(exit?.sessionId ? { sessionId: exit.sessionId } : {}),
     });
     this.schedule();
-  }
-
-  async reply(ref: string, message: string): Promise<Task> {
-    const task = this.task(ref);
-    if (!REPLYABLE_STATES.includes(task.state)) {
-      throw new TaskError(
-        `task ${task.id} is ${task.state}; a reply needs it done, failed, interrupted, waiting or in conflict`,
-        409,
-      );
-    }
-    if (message.trim() === "") throw new TaskError("the reply is empty");
-    const gate = this.pipelines.get(task.id)?.gate;
-    if (gate) {
-      throw new TaskError(
-        `task ${task.id} waits on inbox item ${gate.item}: grove answer, approve or revise ${gate.item}`,
-        409,
-      );
-    }
-    this.inbox.cancelAll(task.id); // The reply answers whatever the agent asked.
-    this.log(task.id, "reply", { message });
-    const config = await loadRepoConfig(task.repo);
-    this.startRun(
-      task,
-      { prompt: message, ...(task.sessionId ? { resumeSessionId: task.sessionId } : {}) },
-      config,
-    );
-    return this.store.get(task.id)!;
-  }
-
-  async resume(ref: string): Promise<Task> {
-    const task = this.task(ref);
-    if (task.state === "interrupted" && this.pendingRuns.get(task.id)) {
-      // Stopped while waiting for a slot: the same run waits again.
-      const queued = this.setState(task.id, "queued", { error: null });
-      this.schedule();
-      return queued;
-    }
-    const step = this.pipelines.get(task.id)?.step;
-    if (step === "gate" && task.state === "interrupted") {
-      this.pipelines.reopenGate(task);
-      return this.store.get(task.id)!;
-    }
-    const pipelined = task.runs > 0 && step !== undefined && step !== "ready" && step !== "gate";
-    if (pipelined && (task.state === "interrupted" || task.state === "failed")) {
-      this.log(task.id, "pipeline_retry", { step });
-      await this.pipelines.retry(task);
-      return this.store.get(task.id)!;
-    }
-    if (task.state !== "interrupted")
-      throw new TaskError(`task ${task.id} is ${task.state}, not interrupted`, 409);
-    if (task.runs === 0) {
-      // Stopped before it ever started: it simply goes back in the queue.
-      const queued = this.setState(task.id, "queued", { error: null });
-      this.schedule();
-      return queued;
-    }
-    return this.reply(
-      ref,
-      "You were interrupted. Continue the task where you left off, then summarise what you did.",
-    );
-  }
-
-  stop(ref: string): Task {
-    const task = this.task(ref);
-    if (task.state === "queued")
-      return this.setState(task.id, "interrupted", {
-        error: this.pendingRuns.get(task.id)
-          ? "stopped while waiting for an agent slot; grove resume queues the run again"
-          : "stopped before it started",
-      });
-    if (!ACTIVE_STATES.includes(task.state))
-      throw new TaskError(`task ${task.id} is ${task.state}, not running`, 409);
-    if (this.pipelines.get(task.id)?.step === "gate") {
-      this.inbox.cancelAll(task.id);
-      this.log(task.id, "stop_requested", {});
-      return this.setState(task.id, "interrupted", {
-        error: "stopped while waiting on the inbox; grove resume asks again",
-      });
-    }
-    if (!this.supervisor.stop(task.id))
-      throw new TaskError(`task ${task.id} has no running agent process`, 409);
-    this.log(task.id, "stop_requested", {});
-    return task;
   }
 
   /** After a restart: follow agents that are still alive, mark the others interrupted. */
@@ -586,12 +377,6 @@ function slotFree(holders: Task[], task: Task, config: RepoConfig): boolean {
 function commitMessage(task: Task): string {
   const firstLine = task.prompt.split("\n")[0]!.slice(0, 72);
   return `${firstLine}\n\ngrove task ${task.id} (${task.agent}${task.model ? `, ${task.model}` : ""})`;
-}
-
-async function currentBranchOrThrow(repo: string): Promise<string> {
-  const branch = await currentBranch(repo);
-  if (!branch) throw new TaskError(`${repo} has no branch checked out (detached HEAD): pass --base BRANCH`);
-  return branch;
 }
 
 function stringEnv(env: NodeJS.ProcessEnv | undefined): Record<string, string> {

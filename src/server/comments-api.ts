@@ -5,7 +5,9 @@
  */
 import type { Hono } from "hono";
 import { z } from "zod";
-import { type Orchestrator, TaskError } from "../orchestrator/orchestrator.js";
+import type { Orchestrator } from "../orchestrator/orchestrator.js";
+import { replyToTask } from "../orchestrator/task-controls.js";
+import { TaskError } from "../orchestrator/task-error.js";
 import { formatZodIssues } from "../router/config/resolve-config.js";
 import type { DashboardChanges } from "./dashboard-changes.js";
 import type { ReviewCommentStore } from "./review-comments.js";
@@ -57,7 +59,7 @@ export function registerCommentsApi(
     const pending = comments.pending(task.id);
     const message = formatSendBack(pending, parsed.data.note ?? "");
     if (!message) throw new TaskError("nothing to send back: comment on a line (or write a note) first");
-    const replied = await orchestrator.reply(String(task.id), message);
+    const replied = await replyToTask(orchestrator, String(task.id), message);
     // Only what this message carried: a comment added meanwhile stays pending for the next one.
     comments.markSent(pending.map((comment) => comment.id));
     publish(task.id);

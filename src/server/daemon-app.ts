@@ -8,7 +8,9 @@ import { collectGarbage, discardTask } from "../orchestrator/cleanup.js";
 import type { Db } from "../orchestrator/db.js";
 import { diffAgainstBase } from "../orchestrator/git/diff.js";
 import type { LandingQueue } from "../orchestrator/landing.js";
-import { type Orchestrator, TaskError } from "../orchestrator/orchestrator.js";
+import type { Orchestrator } from "../orchestrator/orchestrator.js";
+import { replyToTask, resumeTask, stopTask } from "../orchestrator/task-controls.js";
+import { TaskError } from "../orchestrator/task-error.js";
 import { AGENTS, TASK_KINDS } from "../orchestrator/task-states.js";
 import { formatZodIssues } from "../router/config/resolve-config.js";
 import { registerChangeStream } from "./change-stream.js";
@@ -111,10 +113,10 @@ export function createDaemonApp(options: DaemonAppOptions): Hono {
   app.post("/api/tasks/:ref/reply", async (c) => {
     const body = (await c.req.json().catch(() => ({}))) as { message?: unknown };
     if (typeof body.message !== "string") throw new TaskError("a reply needs a message");
-    return c.json(await orchestrator.reply(c.req.param("ref"), body.message));
+    return c.json(await replyToTask(orchestrator, c.req.param("ref"), body.message));
   });
-  app.post("/api/tasks/:ref/stop", (c) => c.json(orchestrator.stop(c.req.param("ref"))));
-  app.post("/api/tasks/:ref/resume", async (c) => c.json(await orchestrator.resume(c.req.param("ref"))));
+  app.post("/api/tasks/:ref/stop", (c) => c.json(stopTask(orchestrator, c.req.param("ref"))));
+  app.post("/api/tasks/:ref/resume", async (c) => c.json(await resumeTask(orchestrator, c.req.param("ref"))));
   app.post("/api/tasks/:ref/discard", async (c) =>
     c.json(await discardTask(orchestrator, c.req.param("ref"))),
   );

@@ -6,8 +6,9 @@ import type { Hono } from "hono";
 import { z } from "zod";
 import { type InboxAction, resolveInbox, triageTask } from "../orchestrator/inbox-actions.js";
 import type { InboxItem } from "../orchestrator/inbox-store.js";
-import { type Orchestrator, TaskError } from "../orchestrator/orchestrator.js";
+import type { Orchestrator } from "../orchestrator/orchestrator.js";
 import { loadRepoConfig, repoConfigSchema } from "../orchestrator/repo-config.js";
+import { TaskError } from "../orchestrator/task-error.js";
 import { formatZodIssues } from "../router/config/resolve-config.js";
 import { roleCosts } from "./role-costs.js";
 
