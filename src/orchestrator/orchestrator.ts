@@ -299,8 +299,9 @@ export class Orchestrator implements PipelineHost {
   /** After a restart: follow agents that are still alive, mark the others interrupted. */
   recover(): void {
     for (const task of this.store.list([...ACTIVE_STATES])) {
+      // Waiting on the user, its run over (a question, an inbox gate): no agent to follow.
+      if (task.state === "waiting-for-input" && task.pid === null) continue;
       const step = this.pipelines.get(task.id)?.step;
-      if (step === "gate") continue; // Waiting on the inbox: no agent to follow.
       if (step === "verify" && task.state === "running") {
         this.log(task.id, "pipeline_retry", { step });
         void this.pipelines

@@ -1,10 +1,12 @@
 /**
- * A follow-up asked for while every agent slot of the repository is busy (`concurrency: 1`):
- * `grove reply` must not start a second agent. The task waits queued, keeps waiting through a
- * stop and a resume and through `kill -9` of the daemon, and its reply runs, in the same session,
- * once the slot frees up.
+ * Agent slots under `concurrency: 1`. A follow-up asked for while the slot is busy must not start
+ * a second agent: the task waits queued, keeps waiting through a stop and a resume and through
+ * `kill -9` of the daemon, and its reply runs, in the same session, once the slot frees up. And
+ * a task whose agent ended on a question (the real Claude Code, denied a permission) holds no
+ * slot while it waits for the user, and a daemon restart leaves it as it was.
  */
 import { afterAll, describe, expect, it } from "vitest";
+import { claudeBin } from "../cli/spawn-grove.js";
 import {
   barrier,
   createTask,
@@ -95,4 +97,56 @@ describe("a reply while the repository's only slot is busy", () => {
     const blockerFinished = enteredAt(await taskEvents(sandbox, blockerDone.id), "done")!;
     expect(secondRun.ts >= blockerFinished).toBe(true);
   }, 90_000);
+});
+
+describe("a task waiting on the user", () => {
+  it("holds no slot, and a daemon restart leaves it waiting without finishing its run again", async () => {
+    const sandbox = makeSandbox("grove-slots-wait-");
+    sandbox.env.GROVE_CLAUDE_BIN = claudeBin;
+    const repo = await sampleRepo(sandbox, "repo", {
+      test: "node --test",
+      concurrency: 1,
+      claude: { permissionMode: "default" },
+    });
+    await startDaemonProcess(sandbox);
+
+    // Headless Claude Code may not write without permission: its run ends on a question.
+    const asking = await grove(
+      sandbox,
+      [
+        "run",
+        "--kind",
+        "research",
+        "--agent",
+        "claude",
+        "--model",
+        "demo",
+        "Leave a note for the grove demo",
+      ],
+      { cwd: repo },
+    );
+    const askingId = Number(asking.stdout.split("\n")[0]);
+    await expectSettled(sandbox, askingId, "waiting-for-input");
+    // The state comes with the question, while the agent is still running; then its run ends.
+    await waitFor(async () => (await getTask(sandbox, askingId)).pid === null, 60_000, "the run to end");
+    const waiting = await getTask(sandbox, askingId);
+    expect(waiting.state).toBe("waiting-for-input");
+    expect(eventsOf(await taskEvents(sandbox, askingId), "question")).toHaveLength(1);
+
+    // The only slot is free: another task runs to its end meanwhile.
+    const other = await createTask(sandbox, {
+      cwd: repo,
+      prompt: "Explain greet()",
+      kind: "explain",
+      model: "demo",
+    });
+    await expectSettled(sandbox, other.id, "archived");
+    expect((await getTask(sandbox, askingId)).state).toBe("waiting-for-input");
+
+    await groveOk(sandbox, ["daemon", "stop"]);
+    expect((await grove(sandbox, ["ls"])).code).toBe(0); // Starts the next daemon, which recovers.
+    const after = await getTask(sandbox, askingId);
+    expect(after).toMatchObject({ state: "waiting-for-input", runs: waiting.runs });
+    expect(eventsOf(await taskEvents(sandbox, askingId), "run_finished")).toHaveLength(1);
+  }, 120_000);
 });
