@@ -93,6 +93,8 @@ export function eventLine(event: StoredEvent): string | undefined {
       return `${time} agent finished: ${text(body.status)}`;
     case "reply":
       return `${time} reply: ${text(body.message)}`;
+    case "run_queued":
+      return `${time} waiting for an agent slot (the repository runs at most ${text(body.concurrency)} at once)`;
     case "land_progress":
       return `${time} landing: ${text(body.step)}`;
     case "land_finished":

@@ -20,6 +20,7 @@ export const ACTIVITY_TYPES = [
   "error",
   "session_finished",
   "reply",
+  "run_queued",
   "land_progress",
   "land_finished",
 ] as const;

@@ -64,6 +64,9 @@ describe("a reply while the repository's only slot is busy", () => {
     );
     const queued = await getTask(sandbox, first.id);
     expect(queued).toMatchObject({ state: "queued", runs: firstDone.runs, pid: null });
+    expect(await groveOk(sandbox, ["logs", String(first.id)])).toMatch(
+      /reply: Now a second pass, please\.\n\S+ done → queued\n\S+ waiting for an agent slot \(the repository runs at most 1 at once\)\n$/,
+    );
     expect(eventsOf(await taskEvents(sandbox, first.id), "run_queued").map((event) => event.body)).toEqual([
       { run: replyRun, concurrency: 1 },
     ]);

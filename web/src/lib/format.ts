@@ -71,6 +71,8 @@ export function activityLine(event: StoredEvent): string | undefined {
       return `finished: ${firstLine(body.status)}`;
     case "reply":
       return `you: ${firstLine(body.message)}`;
+    case "run_queued":
+      return "waiting for an agent slot";
     case "land_progress":
       return `landing: ${firstLine(body.step)}`;
     case "land_finished":

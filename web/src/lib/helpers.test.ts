@@ -36,6 +36,7 @@ describe("formatting", () => {
     );
     expect(line("message", { text: "\nAll done.\nDetails" })).toBe("All done.");
     expect(line("question", { text: "Which file?" })).toBe("? Which file?");
+    expect(line("run_queued", { run: 2, concurrency: 1 })).toBe("waiting for an agent slot");
     expect(line("text_delta", { text: "x" })).toBeUndefined();
   });
 
