@@ -174,10 +174,8 @@ export class Orchestrator implements PipelineHost {
    * repository has one free; otherwise the run waits, with the task queued (pending-runs.ts).
    */
   startRun(task: Task, request: RunInput, config: RepoConfig): number {
-    if (holdsSlot(task) || slotFree(this.slotHolders(), task, config)) {
-      this.pendingRuns.delete(task.id);
+    if (holdsSlot(task) || slotFree(this.slotHolders(), task, config))
       return this.launchRun(task, request, config);
-    }
     this.pendingRuns.set(task.id, request);
     this.setState(task.id, "queued", { pid: null, error: null });
     this.log(task.id, "run_queued", { run: task.runs + 1, concurrency: config.concurrency });
