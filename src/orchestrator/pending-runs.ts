@@ -27,7 +27,12 @@ export class PendingRuns {
     const row = this.db.prepare("SELECT request FROM pending_runs WHERE task_id = ?").get(taskId) as
       | { request: string }
       | undefined;
-    return row ? (JSON.parse(row.request) as RunInput) : undefined;
+    if (!row) return undefined;
+    try {
+      return JSON.parse(row.request) as RunInput;
+    } catch {
+      return undefined; // Unreadable: the scheduler interrupts the task instead of stalling the queue.
+    }
   }
 
   delete(taskId: number): void {
