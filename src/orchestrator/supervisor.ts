@@ -21,6 +21,7 @@ import {
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { backgroundNice, lowerPriority } from "../node/priority.js";
+import { endProcessGroup } from "../node/process-group.js";
 import { type RunExit, type RunnerSpec, runFiles, writeRunnerSpec } from "./runner/spec.js";
 
 export type { RunExit };
@@ -165,18 +166,7 @@ export async function stopOrphanedAgent(taskDir: string, run: number, worktree: 
   } catch {
     return;
   }
-  const signal = (name: NodeJS.Signals) => {
-    try {
-      process.kill(-pid, name);
-    } catch {
-      // Already gone.
-    }
-  };
-  signal("SIGTERM");
-  for (let waited = 0; waited < 5000 && isAlive(pid); waited += 50) {
-    if (waited === 3000) signal("SIGKILL");
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+  await endProcessGroup(pid, { graceMs: 3000, settleMs: 2000 });
 }
 
 /** Alive, and (where /proc tells) still the wrapper for this task rather than a reused pid. */

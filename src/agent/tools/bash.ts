@@ -5,10 +5,9 @@
  * keeping the head and the tail. Secrets are scrubbed from the environment unless allowed.
  */
 import { spawn } from "node:child_process";
-import { readdir, readFile } from "node:fs/promises";
 import { StringDecoder } from "node:string_decoder";
-import { setTimeout as sleep } from "node:timers/promises";
 import { z } from "zod";
+import { endProcessGroup, signalGroup } from "../../node/process-group.js";
 import { realCwd } from "./confine.js";
 import { defineTool } from "./define.js";
 import { type AgentTool, fail, ok, type ToolOptions, type ToolResult } from "./tool.js";
@@ -141,7 +140,12 @@ function runCommand(run: RunOptions): Promise<ToolResult> {
       exit = { code, signal: exitSignal };
       clearTimeout(timer);
       void (async () => {
-        if (pid !== undefined) await reapGroup(pid, stopped === undefined);
+        if (pid !== undefined)
+          await endProcessGroup(pid, {
+            graceMs: KILL_GRACE_MS,
+            settleMs: SETTLE_MS,
+            term: stopped === undefined,
+          });
         let settleTimer: NodeJS.Timeout | undefined;
         await Promise.race([closed, new Promise((done) => (settleTimer = setTimeout(done, SETTLE_MS)))]);
         clearTimeout(settleTimer);
@@ -171,59 +175,6 @@ function describeOutcome(
     return fail(`${body}\n\nThe command was aborted; its process group was killed.\n${status}`);
   const result = `${body}\n\n${status}`;
   return code === 0 ? ok(result) : fail(result);
-}
-
-function signalGroup(pgid: number, signal: NodeJS.Signals): void {
-  try {
-    process.kill(-pgid, signal);
-  } catch {
-    // The group is already gone.
-  }
-}
-
-/** Ends whatever is left of the group: SIGTERM (if `term`), then SIGKILL, waiting until no live member remains. */
-async function reapGroup(pgid: number, term: boolean): Promise<void> {
-  if (!(await processGroupAlive(pgid))) return;
-  if (term) {
-    signalGroup(pgid, "SIGTERM");
-    if (await waitForGroupExit(pgid, KILL_GRACE_MS)) return;
-  }
-  signalGroup(pgid, "SIGKILL");
-  await waitForGroupExit(pgid, SETTLE_MS);
-}
-
-async function waitForGroupExit(pgid: number, withinMs: number): Promise<boolean> {
-  const deadline = Date.now() + withinMs;
-  for (let delay = 5; Date.now() < deadline; delay = Math.min(delay * 2, 100)) {
-    if (!(await processGroupAlive(pgid))) return true;
-    await sleep(delay);
-  }
-  return !(await processGroupAlive(pgid));
-}
-
-/**
- * Whether a process group has a live member. A group whose members have all died but not yet been
- * reaped (zombies, orphaned to an init that reaps slowly) counts as gone; this is read from /proc
- * where there is one.
- */
-export async function processGroupAlive(pgid: number): Promise<boolean> {
-  try {
-    process.kill(-pgid, 0);
-  } catch (error) {
-    return error instanceof Error && "code" in error && error.code === "EPERM";
-  }
-  if (process.platform !== "linux") return true;
-  const pids = await readdir("/proc").catch(() => undefined);
-  if (!pids) return true;
-  for (const name of pids) {
-    if (!/^\d+$/.test(name)) continue;
-    const stat = await readFile(`/proc/${name}/stat`, "utf8").catch(() => undefined);
-    if (!stat) continue;
-    // "pid (comm) state ppid pgrp ...": comm may contain spaces and parentheses.
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    if (Number(fields[2]) === pgid && fields[0] !== "Z" && fields[0] !== "X") return true;
-  }
-  return false;
 }
 
 /** Keeps the first and last halves of at most `maxBytes` of output, counting what falls between. */

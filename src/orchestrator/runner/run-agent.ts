@@ -10,23 +10,13 @@
  * the agent (SIGTERM to its group, SIGKILL a few seconds later); SIGHUP is ignored.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { randomBytes } from "node:crypto";
-import {
-  appendFileSync,
-  closeSync,
-  existsSync,
-  mkdirSync,
-  openSync,
-  readFileSync,
-  writeFileSync,
-} from "node:fs";
+import { appendFileSync, closeSync, existsSync, mkdirSync, openSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { createInterface } from "node:readline";
 import { setTimeout as sleep } from "node:timers/promises";
-import { claudeEnvironment } from "../../node/claude-env.js";
 import { git } from "../../node/git-exec.js";
 import { inheritAutogroupNice } from "../../node/priority.js";
-import type { RunningRouter } from "../../node/serve-router.js";
+import { endProcessGroup, signalGroup } from "../../node/process-group.js";
 import {
   AGENT_EVENT_VERSION,
   type AgentEvent,
@@ -36,17 +26,9 @@ import {
   parseAgentEvent,
   type SessionStatus,
 } from "../../protocol/agent-events.js";
-import type { RouterConfig } from "../../router/config/config-schema.js";
 import { commitAll } from "../git/commit.js";
-import {
-  type AgentLaunch,
-  agentBaseEnv,
-  builtinLaunch,
-  claudeLaunch,
-  codexLaunch,
-  codexRouterConfig,
-  locateAgentBinary,
-} from "./agent-command.js";
+import type { AgentLaunch } from "./agent-command.js";
+import { type PreparedLaunch, prepareLaunch } from "./launch-setup.js";
 import {
   type RunExit,
   type RunFiles,
@@ -62,6 +44,8 @@ import { type AgentExit, type AgentTranslator, describeExit } from "./translator
 export const KILL_GRACE_MS = 5_000;
 /** How long to keep reading stdout after the agent exited (a leftover child may hold the pipe). */
 const STDOUT_DRAIN_MS = 2_000;
+/** What the agent left running in its group (a dev server, a background job) is ended after it. */
+const AGENT_GROUP_END = { graceMs: KILL_GRACE_MS, settleMs: 0 };
 
 /** The wrapper's main: runs the spec at `specPath`; resolves with the exit code (0 success, 1 otherwise). */
 export async function runAgentWrapper(specPath: string): Promise<number> {
@@ -117,7 +101,7 @@ class AgentRun {
     } catch (error) {
       const message = `grove's agent wrapper failed: ${errorText(error)}`;
       this.stderrNote(message);
-      if (this.child?.pid !== undefined) await endGroup(this.child.pid); // Never leave the agent orphaned.
+      if (this.child?.pid !== undefined) await endProcessGroup(this.child.pid, AGENT_GROUP_END); // Never leave the agent orphaned.
       this.emit({ type: "error", message, fatal: true });
       if (!this.finishedStatus) this.finish("error", message);
       outcome = {
@@ -167,9 +151,9 @@ class AgentRun {
       return notStarted(this.fail(`the task worktree ${this.spec.cwd} does not exist`));
     }
 
-    let prepared: { launch: AgentLaunch; translator?: AgentTranslator; router?: RunningRouter };
+    let prepared: PreparedLaunch;
     try {
-      prepared = await this.prepare();
+      prepared = await prepareLaunch(this.spec, this.files);
     } catch (error) {
       return notStarted(this.fail(errorText(error)));
     }
@@ -184,7 +168,7 @@ class AgentRun {
       const child = started.child;
 
       const exit = await this.follow(child, translator);
-      await endGroup(child.pid!);
+      await endProcessGroup(child.pid!, AGENT_GROUP_END);
 
       const finishedByAgent = this.finishedStatus;
       const agentExit: AgentExit = { code: exit.code, signal: exit.signal, aborted: this.aborted };
@@ -207,99 +191,6 @@ class AgentRun {
     } finally {
       await router?.close();
     }
-  }
-
-  /** The command line, and for Claude and Codex the router it talks to. */
-  private async prepare(): Promise<{
-    launch: AgentLaunch;
-    translator?: AgentTranslator;
-    router?: RunningRouter;
-  }> {
-    const { spec } = this;
-    const env = agentBaseEnv(spec);
-    const resumed = spec.resumeSessionId !== undefined;
-    switch (spec.agent) {
-      case "builtin":
-        return { launch: builtinLaunch(spec) };
-      // Loaded only for the agents that need them: the wrapper of a built-in agent run starts faster.
-      case "claude": {
-        const { createClaudeTranslator } = await import("./claude-events.js");
-        const bin = locateAgentBinary("claude", env);
-        const router = await this.startRouter();
-        const routerEnv = claudeEnvironment(router.running.url, router.config, env);
-        return {
-          launch: claudeLaunch(spec, bin, { routerEnv }),
-          translator: createClaudeTranslator({ resumed }),
-          router: router.running,
-        };
-      }
-      case "codex": {
-        const { createCodexTranslator, lastCodexThreadUsage } = await import("./codex-events.js");
-        const bin = locateAgentBinary("codex", env);
-        const router = await this.startRouter((config) => codexRouterConfig(config, spec.model));
-        const launch = codexLaunch(spec, bin, {
-          routerUrl: router.running.url,
-          routerToken: router.config.server.tokens[0]!,
-        });
-        try {
-          for (const dir of [launch.env.CODEX_HOME, launch.env.TMPDIR]) {
-            if (dir) mkdirSync(dir, { recursive: true });
-          }
-        } catch (error) {
-          await router.running.close();
-          throw error;
-        }
-        const previousUsage =
-          spec.resumeSessionId && existsSync(this.files.events)
-            ? lastCodexThreadUsage(readFileSync(this.files.events, "utf8"), spec.resumeSessionId)
-            : undefined;
-        return {
-          launch,
-          router: router.running,
-          translator: createCodexTranslator({
-            ...(spec.model ? { model: spec.model } : {}),
-            cwd: spec.cwd,
-            resumed,
-            ...(previousUsage ? { previousUsage } : {}),
-          }),
-        };
-      }
-    }
-  }
-
-  /**
-   * A grove router for this run only: loopback, a free port, a random token; logs to router.log.
-   * `adapt` adjusts the config (Codex's requests name a fixed slug, mapped to the task's model).
-   */
-  private async startRouter(
-    adapt: (config: RouterConfig) => RouterConfig = (config) => config,
-  ): Promise<{ running: RunningRouter; config: RouterConfig }> {
-    const [{ agentRouterConfig }, { createRequestLog }, { serveRouter }, { createLogger }] =
-      await Promise.all([
-        import("../../agent/connect-model.js"),
-        import("../../node/request-log.js"),
-        import("../../node/serve-router.js"),
-        import("../../router/log.js"),
-      ]);
-    const env = { ...agentBaseEnv(this.spec), GROVE_HOME: this.spec.groveHome };
-    const config = adapt(agentRouterConfig(this.spec.model ?? "demo", env));
-    const token = `grove-run-${randomBytes(24).toString("hex")}`;
-    const routerLog = this.files.routerLog;
-    const logger = createLogger(config.log.level, (line) => appendFileSync(routerLog, `${line}\n`));
-    const sessionConfig: RouterConfig = {
-      ...config,
-      server: { ...config.server, host: "127.0.0.1", port: 0, tokens: [token] },
-    };
-    const onRequest = createRequestLog({
-      home: this.spec.groveHome,
-      config: sessionConfig,
-      source: "task",
-      taskId: Number(this.spec.taskId),
-    });
-    return {
-      running: await serveRouter({ config: sessionConfig, logger, onRequest }),
-      config: sessionConfig,
-    };
   }
 
   private async start(
@@ -432,31 +323,6 @@ class AgentRun {
     signalGroup(pid, "SIGTERM");
     this.killTimer = setTimeout(() => signalGroup(pid, "SIGKILL"), KILL_GRACE_MS);
   }
-}
-
-function signalGroup(pgid: number, signal: NodeJS.Signals): void {
-  try {
-    process.kill(-pgid, signal);
-  } catch {
-    // Already gone.
-  }
-}
-
-function groupAlive(pgid: number): boolean {
-  try {
-    process.kill(-pgid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
-
-/** Ends whatever the agent left running in its group (a dev server, a background job). */
-async function endGroup(pgid: number): Promise<void> {
-  if (!groupAlive(pgid)) return;
-  signalGroup(pgid, "SIGTERM");
-  for (let waited = 0; waited < KILL_GRACE_MS && groupAlive(pgid); waited += 100) await sleep(100);
-  if (groupAlive(pgid)) signalGroup(pgid, "SIGKILL");
 }
 
 /** HEAD's sha, or undefined (no commits yet, not a repository, no such directory). */
