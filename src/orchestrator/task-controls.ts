@@ -25,12 +25,21 @@ export async function replyToTask(orchestrator: Orchestrator, ref: string, messa
       409,
     );
   }
+  // A follow-up still waiting for a slot (the task was stopped meanwhile) goes out with this one.
+  const waiting = orchestrator.pendingRuns.get(task.id);
+  if (waiting?.role) {
+    throw new TaskError(
+      `task ${task.id} has its ${waiting.role}'s run waiting for an agent slot: grove resume ${task.id} queues it again`,
+      409,
+    );
+  }
   orchestrator.inbox.cancelAll(task.id); // The reply answers whatever the agent asked.
   orchestrator.log(task.id, "reply", { message });
   const config = await loadRepoConfig(task.repo);
+  const prompt = waiting ? `${waiting.prompt}\n\n${message}` : message;
   orchestrator.startRun(
     task,
-    { prompt: message, ...(task.sessionId ? { resumeSessionId: task.sessionId } : {}) },
+    { prompt, ...(task.sessionId ? { resumeSessionId: task.sessionId } : {}) },
     config,
   );
   return orchestrator.tasks.get(task.id)!;

@@ -1,10 +1,13 @@
 /**
  * Agent slots under `concurrency: 1`. A follow-up asked for while the slot is busy must not start
- * a second agent: the task waits queued, keeps waiting through a stop and a resume and through
- * `kill -9` of the daemon, and its reply runs, in the same session, once the slot frees up. And
- * a task whose agent ended on a question (the real Claude Code, denied a permission) holds no
- * slot while it waits for the user, and a daemon restart leaves it as it was.
+ * a second agent: the task waits queued. It keeps waiting through a stop and a resume, takes a
+ * second reply along, and survives `kill -9` of the daemon; once the slot frees up both replies
+ * run as one prompt, in the same session. And a task whose agent ended on a question (the real
+ * Claude Code, denied a permission) holds no slot while it waits for the user, and a daemon
+ * restart leaves it as it was.
  */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { claudeBin } from "../cli/spawn-grove.js";
 import {
@@ -78,6 +81,9 @@ describe("a reply while the repository's only slot is busy", () => {
       error: "stopped while waiting for an agent slot; grove resume queues the run again",
     });
     expect(await groveOk(sandbox, ["resume", String(first.id)])).toBe(`task ${first.id} resumed (queued)\n`);
+    // Stopped again and replied to: both replies wait, to go out as one prompt.
+    await groveOk(sandbox, ["stop", String(first.id)]);
+    expect(await groveOk(sandbox, ["reply", String(first.id), "Keep it short."])).toContain("is queued");
 
     // The daemon dies; the next command starts a new one, which still knows the waiting run.
     daemon.child.kill("SIGKILL");
@@ -97,6 +103,8 @@ describe("a reply while the repository's only slot is busy", () => {
     const events = await taskEvents(sandbox, first.id);
     const secondRun = eventsOf(events, "run_started").find((event) => event.body.run === replyRun)!;
     expect(secondRun.body).toMatchObject({ resumed: true });
+    const spec = JSON.parse(readFileSync(join(finished.taskDir, `spec-${replyRun}.json`), "utf8"));
+    expect(spec.prompt).toBe("Now a second pass, please.\n\nKeep it short.");
     const blockerFinished = enteredAt(await taskEvents(sandbox, blockerDone.id), "done")!;
     expect(secondRun.ts >= blockerFinished).toBe(true);
   }, 90_000);

@@ -13,6 +13,7 @@ import {
   eventsOf,
   expectSettled,
   getTask,
+  grove,
   groveOk,
   makeSandbox,
   taskEvents,
@@ -71,6 +72,15 @@ describe("a pipeline gate under concurrency 1", () => {
     const waiting = await getTask(sandbox, id);
     expect(waiting).toMatchObject({ state: "queued", pid: null });
     expect(eventsOf(await taskEvents(sandbox, id), "run_queued")).toHaveLength(1);
+
+    // Stopped while it waits, the step is not replaced by a reply; resumed, it waits again.
+    await groveOk(sandbox, ["stop", String(id)]);
+    const refused = await grove(sandbox, ["reply", String(id), "Skip the plan."]);
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toContain(
+      `task ${id} has its architect's run waiting for an agent slot: grove resume ${id} queues it again`,
+    );
+    expect(await groveOk(sandbox, ["resume", String(id)])).toBe(`task ${id} resumed (queued)\n`);
 
     hold.release();
     const researchDone = await expectSettled(sandbox, research.id, "archived");
