@@ -8,7 +8,7 @@ import { api, errorMessage } from "../api";
 import { commentsStore } from "../comments-store";
 import { reviewQueue } from "../lib/board";
 import { currentReview, stepReview } from "../lib/review";
-import { pendingComments } from "../lib/send-back";
+import { pendingComments, sentBackText } from "../lib/send-back";
 import { REVIEW_SHORTCUTS, type ReviewAction, reviewAction } from "../lib/shortcuts";
 import { liveStore, useLive } from "../store";
 import type { Task } from "../types";
@@ -26,13 +26,19 @@ export function ReviewQueue() {
   const [message, setMessage] = useState<{ text: string; error?: boolean } | undefined>();
   const [confirming, setConfirming] = useState(false);
 
-  const act = async (name: string, task: Task, action: () => Promise<Task>, done?: string) => {
+  const act = async (
+    name: string,
+    task: Task,
+    action: () => Promise<Task>,
+    done?: string | ((changed: Task) => string),
+  ) => {
     setBusy(name);
     setMessage(undefined);
     setChosen(task.id);
     try {
-      liveStore.setTask(await action());
-      if (done) setMessage({ text: done });
+      const changed = await action();
+      liveStore.setTask(changed);
+      if (done) setMessage({ text: typeof done === "string" ? done : done(changed) });
       return true;
     } catch (error) {
       setMessage({ text: errorMessage(error), error: true });
@@ -58,12 +64,7 @@ export function ReviewQueue() {
       const pending = pendingComments(commentsStore.get(current.id) ?? []);
       if (pending.length === 0 && !note.trim())
         return setMessage({ text: "Add a comment on a line (or a note) first.", error: true });
-      void act(
-        "send-back",
-        current,
-        () => api.sendBack(current.id, note),
-        "Sent back: the agent is working on it.",
-      ).then((sent) => {
+      void act("send-back", current, () => api.sendBack(current.id, note), sentBackText).then((sent) => {
         if (sent) setNotes((all) => new Map(all).set(current.id, ""));
         commentsStore.load(current.id, true);
       });

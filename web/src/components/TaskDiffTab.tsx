@@ -8,7 +8,7 @@ import { api, errorMessage } from "../api";
 import { commentsStore, useComments } from "../comments-store";
 import { allowedActions } from "../lib/actions";
 import type { DiffLineRef } from "../lib/diff-lines";
-import { pendingComments } from "../lib/send-back";
+import { pendingComments, sentBackText } from "../lib/send-back";
 import { liveStore } from "../store";
 import type { Task } from "../types";
 import { DiffPanel } from "./DiffPanel";
@@ -25,8 +25,9 @@ export function TaskDiffTab({ task }: { task: Task }) {
     setSending(true);
     setMessage(undefined);
     try {
-      liveStore.setTask(await api.sendBack(task.id, ""));
-      setMessage({ text: "Sent back: the agent is working on it." });
+      const sent = await api.sendBack(task.id, "");
+      liveStore.setTask(sent);
+      setMessage({ text: sentBackText(sent) });
     } catch (error) {
       setMessage({ text: errorMessage(error), error: true });
     } finally {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { ReviewComment } from "../types";
-import { commentLocation, pendingComments, sortComments } from "./send-back";
+import { commentLocation, pendingComments, sentBackText, sortComments } from "./send-back";
 
 const comment = (
   id: number,
@@ -43,5 +43,10 @@ describe("review comments on the page", () => {
       comment(3, "a.ts", 9),
     ]);
     expect(pending.map((c) => c.id)).toEqual([3, 2]);
+  });
+
+  it("tells the reviewer whether the agent is on it or the task waits for a free slot", () => {
+    expect(sentBackText({ state: "running" })).toBe("Sent back: the agent is working on it.");
+    expect(sentBackText({ state: "queued" })).toMatch(/^Sent back: every agent slot .* busy/);
   });
 });
