@@ -192,7 +192,7 @@ describe("grove stop on a queued task", () => {
     await gate.waitArrived(1);
     const queued = await createTask(sandbox, { cwd: repo, prompt: "write it later" });
     expect(await groveOk(sandbox, ["stop", String(queued.id)])).toBe(
-      `task ${queued.id} is stopping (interrupted)\n`,
+      `task ${queued.id} stopped (interrupted)\n`,
     );
     expect((await expectSettled(sandbox, queued.id, "interrupted")).error).toBe("stopped before it started");
     gate.release();

@@ -91,14 +91,14 @@ export const pathCommand = defineCommand({
   },
 });
 
-function action(name: string, description: string, verb: string) {
+function action(name: string, description: string, verb: string | ((task: Task) => string)) {
   return defineCommand({
     meta: { name, description },
     args: { ...taskArg },
     async run({ args }) {
       const task = await (await connectDaemon()).request<Task>("POST", path(args.task, `/${name}`), {});
       out(
-        `task ${task.id} ${verb} (${task.state})${task.archiveRef ? `; branch tip kept at ${task.archiveRef}` : ""}`,
+        `task ${task.id} ${typeof verb === "string" ? verb : verb(task)} (${task.state})${task.archiveRef ? `; branch tip kept at ${task.archiveRef}` : ""}`,
       );
     },
   });
@@ -107,7 +107,8 @@ function action(name: string, description: string, verb: string) {
 export const stop = action(
   "stop",
   "Stop a task's agent (its work so far is kept; grove resume continues)",
-  "is stopping",
+  // A queued task is out of the queue at once; a running agent is asked to stop.
+  (task) => (task.state === "interrupted" ? "stopped" : "is stopping"),
 );
 export const resume = action("resume", "Continue an interrupted task", "resumed");
 export const discard = action(
