@@ -297,8 +297,8 @@ export class Orchestrator implements PipelineHost {
   /** After a restart: follow agents that are still alive, mark the others interrupted. */
   recover(): void {
     for (const task of this.store.list([...ACTIVE_STATES])) {
-      // Waiting on the user, its run over (a question, an inbox gate): no agent to follow.
-      if (task.state === "waiting-for-input" && task.pid === null) continue;
+      // Holding no slot, it has no agent: it waits on the user (a question, an inbox gate).
+      if (!holdsSlot(task)) continue;
       const step = this.pipelines.get(task.id)?.step;
       if (step === "verify" && task.state === "running") {
         this.log(task.id, "pipeline_retry", { step });
