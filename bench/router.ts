@@ -17,7 +17,9 @@
  * every target alike.
  *
  * Server CPU (utime+stime) and peak RSS (VmHWM) are read from /proc/<pid> of the process that
- * serves the target (the Node router, the passthrough proxy, or workerd); CPU comes in clock
+ * serves the target (the Node router, the passthrough proxy, or workerd; on a machine with two
+ * CPUs or fewer `grove router` runs again as a child of its launcher with --single-threaded-gc,
+ * see src/node/gc-mode.ts, and the CPU of both counts); CPU comes in clock
  * ticks (10 ms at CLK_TCK 100), so it is measured over whole batches and divided; each routed
  * target's CPU is summed over that target's own batches only. The Node router's peak RSS covers both its endpoints.
  * Not a test: it prints figures and the targets beside them, and asserts nothing (only a failed
@@ -51,7 +53,15 @@ import { fileURLToPath } from "node:url";
 import { type ServerChild, startServerChild } from "./lib/child.js";
 import { type RequestSpec, runBatch } from "./lib/client.js";
 import { DEFAULT_FRAMES_PER_TICK } from "./lib/fast-upstream.js";
-import { clockTicksPerSecond, cpuTicks, mainThreadCpuTicks, statusKb, totalTicks } from "./lib/proc.js";
+import {
+  clockTicksPerSecond,
+  cpuTicks,
+  mainThreadCpuTicks,
+  statusKb,
+  totalTicks,
+  treeCpuTicks,
+  workingPid,
+} from "./lib/proc.js";
 import { type Cell, report, TARGETS, type TargetName } from "./lib/router-report.js";
 import { verifyDirect, verifyMessages, verifyResponses } from "./lib/router-verify.js";
 import { fmt } from "./lib/stats.js";
@@ -177,9 +187,13 @@ async function main(passthrough: ServerChild, router: ServerChild, worker: Worke
   };
   const servingPid = (target: TargetName) =>
     target === "worker" ? worker.workerdPid : target === "passthrough" ? passthrough.pid : router.pid;
+  // On a small machine `grove router` runs again in a child node with V8 flags (src/node/relaunch.ts):
+  // its CPU counts with the launcher's, and the child's main thread and memory are the router's.
+  const routerWorker = workingPid(router.pid);
+  const mainThreadOf = (pid: number) => (pid === router.pid ? routerWorker : pid);
 
   const rssAfterStartKb = {
-    router: statusKb(router.pid, "VmRSS"),
+    router: statusKb(routerWorker, "VmRSS"),
     workerd: statusKb(worker.workerdPid, "VmRSS"),
   };
   console.log(
@@ -191,7 +205,7 @@ async function main(passthrough: ServerChild, router: ServerChild, worker: Worke
   );
   console.log(
     `node ${process.version}, ${availableParallelism()} CPUs, CLK_TCK ${clockTicksPerSecond()}; ` +
-      `upstream pid ${upstream.pid}, router pid ${router.pid}, workerd pid ${worker.workerdPid}; ` +
+      `upstream pid ${upstream.pid}, router pid ${routerLabel(router.pid, routerWorker)}, workerd pid ${worker.workerdPid}; ` +
       `JIT warm-up ${jitWarmup} streams/target (at most ${jitWarmupSeconds} s each), then warm-up ` +
       `${warmup}/target/level, ${rounds} alternating rounds`,
   );
@@ -235,16 +249,16 @@ async function main(passthrough: ServerChild, router: ServerChild, worker: Worke
         };
         cells.set(key, cell);
         const pid = servingPid(target);
-        const serverBefore = cpuTicks(pid);
-        const serverMainBefore = totalTicks(mainThreadCpuTicks(pid));
+        const serverBefore = treeCpuTicks(pid);
+        const serverMainBefore = totalTicks(mainThreadCpuTicks(mainThreadOf(pid)));
         const upstreamBefore = totalTicks(cpuTicks(upstream.pid));
         const clientBefore = process.cpuUsage();
         const batch = await runBatch(specs[target], concurrency, count);
         const client = process.cpuUsage(clientBefore);
-        const serverAfter = cpuTicks(pid);
+        const serverAfter = treeCpuTicks(pid);
         cell.server.user += serverAfter.user - serverBefore.user;
         cell.server.system += serverAfter.system - serverBefore.system;
-        cell.serverMain += totalTicks(mainThreadCpuTicks(pid)) - serverMainBefore;
+        cell.serverMain += totalTicks(mainThreadCpuTicks(mainThreadOf(pid))) - serverMainBefore;
         cell.upstreamTicks += totalTicks(cpuTicks(upstream.pid)) - upstreamBefore;
         cell.clientCpuUs += client.user + client.system;
         cell.timings.push(...batch.timings);
@@ -256,11 +270,28 @@ async function main(passthrough: ServerChild, router: ServerChild, worker: Worke
   report(cells, { levels, chunks });
   console.log(
     `router RSS: ${fmt(rssAfterStartKb.router / 1024, 1)} MB after start-up, peak (VmHWM) ` +
-      `${fmt(statusKb(router.pid, "VmHWM") / 1024, 1)} MB (one process serving both endpoints); ` +
+      `${fmt(statusKb(routerWorker, "VmHWM") / 1024, 1)} MB (one process serving both endpoints${launcherRss(router.pid, routerWorker)}); ` +
       `workerd RSS: ${fmt(rssAfterStartKb.workerd / 1024, 1)} MB after start-up, peak ` +
       `${fmt(statusKb(worker.workerdPid, "VmHWM") / 1024, 1)} MB`,
   );
   console.log(`load average (1, 5, 15 min) at the end: ${loadAverage()}`);
+}
+
+function routerLabel(launcher: number, worker: number): string {
+  if (launcher === worker) return String(launcher);
+  const args = readFileSync(`/proc/${worker}/cmdline`, "utf8").split("\0").slice(1);
+  const flags = args.slice(
+    0,
+    Math.max(
+      0,
+      args.findIndex((arg) => !arg.startsWith("-")),
+    ),
+  );
+  return `${worker} (run by launcher ${launcher} with ${flags.join(" ") || "no node flags"})`;
+}
+
+function launcherRss(launcher: number, worker: number): string {
+  return launcher === worker ? "" : `; its launcher: ${fmt(statusKb(launcher, "VmRSS") / 1024, 1)} MB more`;
 }
 
 /** Prints what the upstream sends per request. */

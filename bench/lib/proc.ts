@@ -28,6 +28,46 @@ export function cpuTicks(pid: number): CpuTicks {
   return ticksFromStat(readFileSync(`/proc/${pid}/stat`, "utf8"));
 }
 
+/** The same for `pid` and every process under it: a server that runs in a child of its launcher. */
+export function treeCpuTicks(pid: number): CpuTicks {
+  const total: CpuTicks = { user: 0, system: 0 };
+  for (const each of processTree(pid)) {
+    try {
+      const ticks = cpuTicks(each);
+      total.user += ticks.user;
+      total.system += ticks.system;
+    } catch {
+      // Gone between the listing and the read: it was not the server.
+    }
+  }
+  return total;
+}
+
+/** `pid` and its descendants, parents first. */
+export function processTree(pid: number): number[] {
+  const tree = [pid];
+  for (let i = 0; i < tree.length; i++) tree.push(...childPids(tree[i]!));
+  return tree;
+}
+
+/**
+ * The process that does the work: `pid` itself, or its only child, and so on down (`grove router`
+ * on a small machine runs again as a child with V8 flags: src/node/relaunch.ts).
+ */
+export function workingPid(pid: number): number {
+  const children = childPids(pid);
+  return children.length === 1 ? workingPid(children[0]!) : pid;
+}
+
+function childPids(pid: number): number[] {
+  try {
+    const text = readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8").trim();
+    return text === "" ? [] : text.split(" ").map(Number);
+  } catch {
+    return [];
+  }
+}
+
 /** The same for the main thread only (JS runs there; GC helpers and libuv's pool do not). */
 export function mainThreadCpuTicks(pid: number): CpuTicks {
   return ticksFromStat(readFileSync(`/proc/${pid}/task/${pid}/stat`, "utf8"));

@@ -4,7 +4,7 @@
  * while. What those first streams cost (what a freshly started server costs) is returned as text.
  */
 import { type RequestSpec, runBatch } from "./client.js";
-import { cpuTicks, ticksToMs, totalTicks } from "./proc.js";
+import { ticksToMs, totalTicks, treeCpuTicks } from "./proc.js";
 import { fmt } from "./stats.js";
 
 export interface WarmUp {
@@ -18,14 +18,14 @@ export interface WarmUp {
 export async function warmUpTargets<Target extends string>(
   targets: readonly Target[],
   specs: Record<Target, RequestSpec>,
-  /** The process serving a target, whose CPU is reported; undefined for none (the upstream itself). */
+  /** The process serving a target, whose CPU (with its children's) is reported; undefined for none (the upstream itself). */
   servingPid: (target: Target) => number | undefined,
   { streams: wanted, seconds, concurrency }: WarmUp,
 ): Promise<string> {
   const parts: string[] = [];
   for (const target of targets) {
     const pid = servingPid(target);
-    const ticksBefore = pid === undefined ? 0 : totalTicks(cpuTicks(pid));
+    const ticksBefore = pid === undefined ? 0 : totalTicks(treeCpuTicks(pid));
     const started = performance.now();
     let streams = 0;
     while (streams < wanted && performance.now() - started < seconds * 1000) {
@@ -35,7 +35,7 @@ export async function warmUpTargets<Target extends string>(
     const cpu =
       pid === undefined || streams === 0
         ? ""
-        : `, ${fmt(ticksToMs(totalTicks(cpuTicks(pid)) - ticksBefore) / streams, 2)} ms server CPU/stream`;
+        : `, ${fmt(ticksToMs(totalTicks(treeCpuTicks(pid)) - ticksBefore) / streams, 2)} ms server CPU/stream`;
     parts.push(`${target} ${streams} streams in ${fmt((performance.now() - started) / 1000, 1)} s${cpu}`);
   }
   return parts.join("; ");

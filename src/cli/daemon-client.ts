@@ -4,6 +4,7 @@ import { mkdirSync, openSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createParser } from "eventsource-parser";
+import { groveNodeFlags } from "../node/gc-mode.js";
 import { groveHome } from "../node/paths.js";
 import { type DaemonInfo, readDaemonInfo } from "../server/daemon.js";
 import { CliError } from "./errors.js";
@@ -106,7 +107,7 @@ export async function connectDaemon(home = groveHome()): Promise<DaemonClient> {
   const logs = join(home, "logs");
   mkdirSync(logs, { recursive: true });
   const log = openSync(join(logs, "daemon.log"), "a");
-  const child = spawn(process.execPath, [GROVE_MAIN, "serve", "--foreground"], {
+  const child = spawn(process.execPath, [...groveNodeFlags(), GROVE_MAIN, "serve", "--foreground"], {
     detached: true,
     stdio: ["ignore", log, log],
     env: { ...process.env, GROVE_HOME: home },

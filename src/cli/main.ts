@@ -1,5 +1,7 @@
 #!/usr/bin/env node
 import { defineCommand, renderUsage, runCommand, showUsage } from "citty";
+import { missingNodeFlags } from "../node/gc-mode.js";
+import { relaunch, watchLauncher } from "../node/relaunch.js";
 import { ConfigError } from "../router/config/resolve-config.js";
 import { RouterError } from "../router/errors.js";
 import { CliError } from "./errors.js";
@@ -47,11 +49,17 @@ const main = defineCommand({
 
 /** Commands that hand every argument to another program, `--help` included. */
 const PASSTHROUGH = new Set(["claude", "codex"]);
+/**
+ * Commands that serve a router until stopped, run again in a node with grove's flags when they
+ * lack them (see node/gc-mode.ts). The daemon and agent wrappers get the flags from whoever
+ * starts them; `grove serve` run by hand is left as it is, as its pid is the daemon's.
+ */
+const RELAUNCHED = new Set(["router", "claude", "codex"]);
 
 async function run(rawArgs: string[]): Promise<void> {
   const [first] = rawArgs;
   if (first && PASSTHROUGH.has(first)) {
-    await runCommand(main, { rawArgs });
+    await runWithNodeFlags(rawArgs);
     return;
   }
   const beforeSeparator = rawArgs.includes("--") ? rawArgs.slice(0, rawArgs.indexOf("--")) : rawArgs;
@@ -64,6 +72,12 @@ async function run(rawArgs: string[]): Promise<void> {
     process.stdout.write(`${VERSION}\n`);
     return;
   }
+  await runWithNodeFlags(rawArgs);
+}
+
+async function runWithNodeFlags(rawArgs: string[]): Promise<void> {
+  const flags = RELAUNCHED.has(rawArgs[0] ?? "") ? missingNodeFlags() : [];
+  if (flags.length > 0) await relaunch(flags, process.argv[1]!, rawArgs);
   await runCommand(main, { rawArgs });
 }
 
@@ -99,4 +113,5 @@ async function report(error: unknown): Promise<never> {
   process.exit(1);
 }
 
+watchLauncher();
 run(process.argv.slice(2)).catch(report);

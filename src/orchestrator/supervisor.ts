@@ -20,6 +20,7 @@ import {
 } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { groveNodeFlags } from "../node/gc-mode.js";
 import { backgroundNice, lowerPriority } from "../node/priority.js";
 import { endProcessGroup } from "../node/process-group.js";
 import { type RunExit, type RunnerSpec, runFiles, writeRunnerSpec } from "./runner/spec.js";
@@ -56,7 +57,7 @@ export class Supervisor {
   start(spec: RunnerSpec, run: number, offset: number, env: NodeJS.ProcessEnv): number {
     const path = writeRunnerSpec(spec, run);
     const log = openSync(join(spec.taskDir, "wrapper.log"), "a");
-    const child = spawn(process.execPath, [GROVE_MAIN, "_run-agent", path], {
+    const child = spawn(process.execPath, [...groveNodeFlags(env), GROVE_MAIN, "_run-agent", path], {
       cwd: spec.cwd,
       env,
       detached: true,

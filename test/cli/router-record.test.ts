@@ -30,7 +30,7 @@ describe("grove router --record", () => {
       const line = await recording.waitForStderr(/^grove router recording to /);
       const cassette = line.replace("grove router recording to ", "");
       expect(dirname(cassette)).toBe(dir);
-      expect(basename(cassette)).toMatch(new RegExp(`-${recording.child.pid}\\.jsonl$`));
+      expect(basename(cassette)).toMatch(new RegExp(`-${recording.servingPid}\\.jsonl$`));
       const sdk = new Anthropic({ baseURL: recording.url, apiKey: "k", maxRetries: 0 });
       expect(textOf(await sdk.messages.create(ask))).toBe("recorded answer");
       await expect.poll(() => readFileSync(cassette, "utf8")).toContain("recorded answer");

@@ -1,6 +1,6 @@
 /** Runs the built `grove` CLI (dist/cli/main.js) as a real child process, for CLI and e2e tests. */
 import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { connect, createServer } from "node:net";
 import { fileURLToPath } from "node:url";
 
@@ -102,6 +102,8 @@ export function runGrove(args: string[], options: SpawnOptions = {}): Promise<Pr
 
 export interface GroveRouterProcess {
   child: ChildProcess;
+  /** The process that serves: `child`, or its child when it ran itself again with node flags (src/node/relaunch.ts). */
+  servingPid: number;
   /** The URL from the listening line, as printed. */
   printedUrl: string;
   port: number;
@@ -190,8 +192,10 @@ stderr: ${stderr}`),
   );
   const printedUrl = match[1]!;
   const port = Number(match[2]);
+  const relaunched = readFileSync(`/proc/${child.pid}/task/${child.pid}/children`, "utf8").trim();
   return {
     child,
+    servingPid: relaunched === "" ? child.pid! : Number(relaunched),
     printedUrl,
     port,
     url: `http://127.0.0.1:${port}`,

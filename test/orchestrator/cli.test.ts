@@ -6,6 +6,7 @@ import { spawn } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { gcMode, SINGLE_THREADED_GC } from "../../src/node/gc-mode.js";
 import { groveMain } from "../cli/spawn-grove.js";
 import {
   barrier,
@@ -239,6 +240,8 @@ describe("grove daemon", () => {
     await gates.survive.waitArrived(1);
     const task = await waitForTask(sandbox, id, (current) => current.state === "running");
     const info = readInfo(sandbox.home)!;
+    // The agent's wrapper gets grove's node flags from the daemon (src/node/gc-mode.ts).
+    expect(hasGroveGcFlag(task.pid!)).toBe(gcMode(sandbox.env) === "single");
 
     const status = await groveOk(sandbox, ["daemon", "status"]);
     expect(status).toMatch(
@@ -259,10 +262,17 @@ describe("grove daemon", () => {
     // Any command starts a new daemon, which reads the finished run.
     const shown = JSON.parse(await groveOk(sandbox, ["show", "--json", String(id)])) as Task;
     expect(shown.id).toBe(id);
-    expect(readInfo(sandbox.home)!.pid).not.toBe(info.pid);
+    const restarted = readInfo(sandbox.home)!.pid;
+    expect(restarted).not.toBe(info.pid);
+    // A daemon started by a command gets them too.
+    expect(hasGroveGcFlag(restarted)).toBe(gcMode(sandbox.env) === "single");
     const done = await expectSettled(sandbox, id, "done");
     expect(done.summary).toBe("Released.");
     expect(await grove(sandbox, ["daemon", "stop"])).toMatchObject({ code: 0 });
     expect(await groveOk(sandbox, ["daemon", "stop"])).toBe("grove daemon is not running\n");
   }, 60_000);
 });
+
+function hasGroveGcFlag(pid: number): boolean {
+  return readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").includes(SINGLE_THREADED_GC);
+}

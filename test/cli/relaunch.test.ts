@@ -1,0 +1,116 @@
+/**
+ * `grove router` on V8's single-threaded GC (src/node/gc-mode.ts, src/node/relaunch.ts), as real
+ * processes: the launcher runs the router again in a child node with the flag, stays in front,
+ * passes signals on and ends as the child ends; a launcher killed outright leaves no router behind.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { SINGLE_THREADED_GC } from "../../src/node/gc-mode.js";
+import { cleanEnv, isListening, killAllChildren, runGrove, startGroveRouter } from "./spawn-grove.js";
+
+afterEach(() => {
+  killAllChildren();
+});
+
+const UPSTREAM = "http://127.0.0.1:9"; // never called: these tests ask only /health
+
+const env = (gc: string) => cleanEnv({ GROVE_GC: gc, GROVE_HOME: join("/nonexistent", "grove-home") });
+
+function childrenOf(pid: number): number[] {
+  const text = readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8").trim();
+  return text === "" ? [] : text.split(" ").map(Number);
+}
+
+function nodeArgsOf(pid: number): string[] {
+  const args = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").slice(1);
+  return args.slice(
+    0,
+    args.findIndex((arg) => !arg.startsWith("-")),
+  );
+}
+
+async function gone(pid: number, timeoutMs = 5_000): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (!existsSync(`/proc/${pid}`) || readFileSync(`/proc/${pid}/stat`, "utf8").includes(") Z "))
+      return true;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  return false;
+}
+
+async function health(url: string): Promise<number> {
+  return (await fetch(`${url}/health`)).status;
+}
+
+describe("grove router under GROVE_GC", () => {
+  it("single: serves from a child node started with --single-threaded-gc, which gets the launcher's signals", async () => {
+    const router = await startGroveRouter(["--upstream", UPSTREAM, "--port", "0"], { env: env("single") });
+    const launcher = router.child.pid!;
+    expect(nodeArgsOf(launcher)).not.toContain(SINGLE_THREADED_GC);
+    const children = childrenOf(launcher);
+    expect(children).toHaveLength(1);
+    const worker = children[0]!;
+    expect(nodeArgsOf(worker)).toContain(SINGLE_THREADED_GC);
+    expect(await health(router.url)).toBe(200);
+    // The relaunched router starts no second launcher of its own.
+    expect(childrenOf(worker)).toEqual([]);
+
+    // The router closes and exits 0 on SIGTERM (router-process.test.ts); so does its launcher.
+    const result = await router.stop("SIGTERM");
+    expect(result).toMatchObject({ code: 0, signal: null });
+    expect(await gone(worker)).toBe(true);
+    expect(await isListening(router.port)).toBe(false);
+  });
+
+  it("single: SIGINT reaches the router too", async () => {
+    const router = await startGroveRouter(["--upstream", UPSTREAM, "--port", "0"], { env: env("single") });
+    const worker = router.servingPid;
+    const result = await router.stop("SIGINT");
+    expect(result).toMatchObject({ code: 0, signal: null });
+    expect(await gone(worker)).toBe(true);
+  });
+
+  it("single: a router killed by a signal ends its launcher by the same signal", async () => {
+    const router = await startGroveRouter(["--upstream", UPSTREAM, "--port", "0"], { env: env("single") });
+    const [worker] = childrenOf(router.child.pid!);
+    process.kill(worker!, "SIGKILL");
+    const result = await router.exited;
+    expect(result).toMatchObject({ code: null, signal: "SIGKILL" });
+  });
+
+  it("single: a launcher killed with SIGKILL leaves no router behind", async () => {
+    const router = await startGroveRouter(["--upstream", UPSTREAM, "--port", "0"], { env: env("single") });
+    const [worker] = childrenOf(router.child.pid!);
+    expect(await health(router.url)).toBe(200);
+    const result = await router.stop("SIGKILL");
+    expect(result.signal).toBe("SIGKILL");
+    expect(await gone(worker!)).toBe(true);
+    expect(await isListening(router.port)).toBe(false);
+  });
+
+  it("parallel: serves from the process itself, without the flag", async () => {
+    const router = await startGroveRouter(["--upstream", UPSTREAM, "--port", "0"], { env: env("parallel") });
+    expect(childrenOf(router.child.pid!)).toEqual([]);
+    expect(nodeArgsOf(router.child.pid!)).not.toContain(SINGLE_THREADED_GC);
+    expect(await health(router.url)).toBe(200);
+  });
+
+  it("single: the launcher ends with the child's exit code, and the error is printed once", async () => {
+    const result = await runGrove(["router", "--config", "/nonexistent/router.json"], { env: env("single") });
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe("");
+    expect(result.stderr).toBe(
+      "grove: /nonexistent/router.json: cannot read the config file: ENOENT: no such file or directory, open '/nonexistent/router.json'\n",
+    );
+  });
+
+  it("a GROVE_GC it does not know is a clear error", async () => {
+    const result = await runGrove(["router", "--upstream", UPSTREAM, "--port", "0"], { env: env("fast") });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(
+      'grove: GROVE_GC: must be "single" or "parallel" (or unset: single on machines with 2 CPUs or fewer), not "fast"\n',
+    );
+  });
+});
