@@ -123,11 +123,10 @@ describe("the inbox and the pipeline in Chromium", () => {
     expect(new URL(page.url()).search).toBe("?tab=pipeline");
     expect(await panel.getAttribute("data-lane")).toBe("feature");
     expect(await page.getByTestId("pipeline-step").textContent()).toBe("Waiting for you: spec approval");
-    expect(await texts(`${testId("pipeline-stage")} .stage-name`)).toEqual([
-      "Brainstorm",
-      "Spec",
-      "Waiting for you: spec approval",
-    ]);
+    // The stages come from the task's event stream, which may arrive after the pipeline's view.
+    await expect
+      .poll(() => texts(`${testId("pipeline-stage")} .stage-name`))
+      .toEqual(["Brainstorm", "Spec", "Waiting for you: spec approval"]);
     // The architect ran twice (brainstorm, spec) on the unpriced demo model.
     const architect = page.locator(testId("pipeline-cost-row", { role: "architect" }));
     expect(await architect.locator('[data-col="runs"]').textContent()).toBe("2");
