@@ -19,7 +19,7 @@ import { DaemonTokenError, isExposedHost, isWildcardHost, resolveDaemonToken } f
 import { DashboardChanges } from "./dashboard-changes.js";
 import { RequestLogFollower } from "./request-log-follower.js";
 import { ReviewCommentStore } from "./review-comments.js";
-import { RouterRequestStore } from "./router-requests.js";
+import { RouterRequestStore, requestDays } from "./router-requests.js";
 import { originsFor } from "./web-auth.js";
 
 export const DEFAULT_DAEMON_PORT = 4777;
@@ -71,6 +71,7 @@ export async function startDaemon(options: {
   webRoot?: string;
 }): Promise<RunningDaemon> {
   const { home } = options;
+  const keepDays = requestDays(); // A bad GROVE_ROUTER_REQUEST_DAYS stops the start, before anything is taken.
   mkdirSync(home, { recursive: true, mode: 0o700 });
   takeOwnership(home);
   const host = options.host ?? "127.0.0.1";
@@ -85,7 +86,7 @@ export async function startDaemon(options: {
   const orchestrator = new Orchestrator({ home, store: new TaskStore(db) });
   const landing = new LandingQueue(orchestrator);
   const changes = new DashboardChanges();
-  const requests = new RouterRequestStore(db);
+  const requests = new RouterRequestStore(db, keepDays);
   const requestLog = new RequestLogFollower(home, requests, (stored) => {
     for (const request of stored) changes.publish({ kind: "router_request", request });
   });

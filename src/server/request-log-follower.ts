@@ -3,7 +3,9 @@
  * src/node/request-log.ts) into SQLite: what was written while the daemon was down on start,
  * then each new line as inotify reports it. Complete lines only; the offset read so far is stored
  * with the rows in one transaction, so a restart neither loses nor repeats a request. Days older
- * than yesterday are deleted once fully read.
+ * than yesterday are deleted once fully read. Stored requests older than the store's `keepDays`
+ * are deleted on start and whenever a new day's file appears, so the table (and the Router
+ * view's totals over it) does not grow without end.
  */
 import {
   closeSync,
@@ -84,6 +86,7 @@ export class RequestLogFollower {
 
   start(): void {
     mkdirSync(this.dir, { recursive: true, mode: 0o700 });
+    this.store.deleteExpired();
     this.watcher = watch(this.dir, (_event, file) => {
       if (file && DAY_FILE.test(file)) this.read(file);
     });
@@ -113,7 +116,9 @@ export class RequestLogFollower {
   private read(file: string): void {
     if (!this.seen.has(file)) {
       this.seen.add(file);
-      this.deleteOldDays(); // A new day's file: a good moment to drop the days before yesterday.
+      // A new day's file: a good moment to drop the days before yesterday.
+      this.deleteOldDays();
+      this.store.deleteExpired();
     }
     this.readNew(file);
   }

@@ -8,7 +8,9 @@ import type { Orchestrator } from "../orchestrator/orchestrator.js";
 import type { RouterModelSummary, RouterRequest, RouterRequestStore } from "./router-requests.js";
 
 export interface RouterOverview {
+  /** Over the requests kept: those of the last `keptDays` days. */
   summary: RouterModelSummary[];
+  keptDays: number;
   /** Newest first. */
   requests: RouterRequest[];
 }
@@ -24,6 +26,7 @@ export function registerRouterApi(
     const limit = Number(c.req.query("limit") ?? 200);
     const overview: RouterOverview = {
       summary: requests.summary(filter),
+      keptDays: requests.keepDays,
       requests: requests.recent({ ...filter, ...(Number.isFinite(limit) ? { limit } : {}) }),
     };
     return c.json(overview);

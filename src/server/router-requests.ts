@@ -3,6 +3,22 @@
  * view's aggregates: per provider and model, requests, errors, latency, tokens and cost.
  */
 import type { Db } from "../orchestrator/db.js";
+import { ConfigError } from "../router/config/resolve-config.js";
+
+/** How many days of requests the daemon keeps, unless GROVE_ROUTER_REQUEST_DAYS says otherwise. */
+export const DEFAULT_REQUEST_DAYS = 90;
+
+/** GROVE_ROUTER_REQUEST_DAYS: a whole number of days, at least 1. */
+export function requestDays(env: NodeJS.ProcessEnv = process.env): number {
+  const raw = env.GROVE_ROUTER_REQUEST_DAYS?.trim();
+  if (!raw) return DEFAULT_REQUEST_DAYS;
+  const days = Number(raw);
+  if (Number.isInteger(days) && days >= 1) return days;
+  throw new ConfigError(
+    `must be a whole number of days, 1 or more, not "${raw}"`,
+    "GROVE_ROUTER_REQUEST_DAYS",
+  );
+}
 
 export interface RouterRequest {
   id: number;
@@ -88,7 +104,11 @@ export class RouterRequestStore {
   private readonly readOffset;
   private readonly writeOffset;
 
-  constructor(private readonly db: Db) {
+  constructor(
+    private readonly db: Db,
+    /** Requests older than this many days are deleted by `deleteExpired`. */
+    readonly keepDays = DEFAULT_REQUEST_DAYS,
+  ) {
     this.insertRow = db.prepare(
       `INSERT INTO router_requests (ts, task_id, source, client_model, target, provider, model, stream,
          status, ttfb_ms, total_ms, input_tokens, output_tokens, cost_usd, error)
@@ -120,6 +140,12 @@ export class RouterRequestStore {
       this.writeOffset.run(name, offset);
       return stored;
     })();
+  }
+
+  /** Deletes the requests that finished more than `keepDays` days before `now`; returns how many. */
+  deleteExpired(now = new Date()): number {
+    const cutoff = new Date(now.getTime() - this.keepDays * 24 * 3600 * 1000).toISOString();
+    return this.db.prepare("DELETE FROM router_requests WHERE ts < ?").run(cutoff).changes;
   }
 
   /** The newest requests first; only one task's with `taskId`. */

@@ -155,6 +155,8 @@ describe("the dashboard's panels in Chromium", () => {
     expect(Math.abs(shown - dollars)).toBeLessThanOrEqual(dollars < 0.01 ? 0.00005 : 0.005);
     expect(await cell("u", "cost").textContent()).toBe("—");
     expect(await page.locator(testId("router-request")).count()).toBe(overview.requests.length);
+    expect(overview.keptDays).toBe(90);
+    expect(await page.getByTestId("router-kept").textContent()).toContain("Over the last 90 days");
     await saveScreenshot(page, "router-view");
 
     // A new task's requests arrive on the open page.

@@ -19,11 +19,16 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createRequestLog, requestLogDir, requestLogFileName } from "../../src/node/request-log.js";
 import { type Db, openDb } from "../../src/orchestrator/db.js";
-import { resolveRouterConfig } from "../../src/router/config/resolve-config.js";
+import { ConfigError, resolveRouterConfig } from "../../src/router/config/resolve-config.js";
 import type { RequestRecord } from "../../src/router/handlers/messages.js";
 import { startDaemon } from "../../src/server/daemon.js";
 import { RequestLogFollower } from "../../src/server/request-log-follower.js";
-import { type RouterRequest, RouterRequestStore } from "../../src/server/router-requests.js";
+import {
+  type NewRouterRequest,
+  type RouterRequest,
+  RouterRequestStore,
+  requestDays,
+} from "../../src/server/router-requests.js";
 import { waitFor } from "../orchestrator/harness.js";
 import { readStream } from "./stream-reader.js";
 
@@ -191,6 +196,81 @@ describe("the routers' request log, ingested by the daemon", () => {
     ).toEqual([0, 1, 3]);
     expect(readdirSync(dir).sort()).toEqual([day(1), day(0)]);
     expect(existsSync(join(dir, day(3)))).toBe(false);
+  });
+});
+
+describe("how long requests are kept", () => {
+  const DAY = 24 * 3600 * 1000;
+  const stored = (daysAgo: number, ttfbMs: number): NewRouterRequest => ({
+    ts: new Date(Date.now() - daysAgo * DAY).toISOString(),
+    taskId: null,
+    source: "router",
+    clientModel: "claude-sonnet-4-5",
+    target: "or/qwen/qwen3-coder",
+    provider: "or",
+    model: "qwen/qwen3-coder",
+    stream: true,
+    status: 200,
+    ttfbMs,
+    totalMs: 1000,
+    inputTokens: 10,
+    outputTokens: 20,
+    costUsd: null,
+    error: null,
+  });
+
+  it("is 90 days unless GROVE_ROUTER_REQUEST_DAYS says otherwise, as a whole number of days", () => {
+    expect(requestDays({})).toBe(90);
+    expect(requestDays({ GROVE_ROUTER_REQUEST_DAYS: " 7 " })).toBe(7);
+    for (const bad of ["0", "-3", "1.5", "a week"]) {
+      expect(() => requestDays({ GROVE_ROUTER_REQUEST_DAYS: bad })).toThrow(ConfigError);
+    }
+    expect(() => requestDays({ GROVE_ROUTER_REQUEST_DAYS: "0" })).toThrow(
+      'GROVE_ROUTER_REQUEST_DAYS: must be a whole number of days, 1 or more, not "0"',
+    );
+  });
+
+  it("deletes the requests older than that, and only those, from the totals too", () => {
+    const kept = new RouterRequestStore(db, 30);
+    kept.ingest("old.jsonl", [stored(45, 45), stored(31, 31), stored(29, 29), stored(0, 0)], 1);
+    expect(kept.deleteExpired()).toBe(2);
+    expect(kept.recent().map((request) => request.ttfbMs)).toEqual([0, 29]);
+    expect(kept.summary()).toMatchObject([{ provider: "or", requests: 2 }]);
+    expect(kept.deleteExpired()).toBe(0);
+  });
+
+  it("deletes them when the daemon's follower starts", () => {
+    const kept = new RouterRequestStore(db, 30);
+    kept.ingest("old.jsonl", [stored(40, 40), stored(1, 1)], 1);
+    const follower = new RequestLogFollower(home, kept, () => {});
+    followers.push(follower);
+    follower.start();
+    expect(kept.recent().map((request) => request.ttfbMs)).toEqual([1]);
+  });
+
+  it("is a setting the daemon checks before it starts, and reports on the router API", async () => {
+    const daemonHome = join(home, "daemon");
+    const saved = process.env.GROVE_ROUTER_REQUEST_DAYS;
+    try {
+      process.env.GROVE_ROUTER_REQUEST_DAYS = "soon";
+      await expect(startDaemon({ home: daemonHome, port: 0 })).rejects.toThrow(
+        'GROVE_ROUTER_REQUEST_DAYS: must be a whole number of days, 1 or more, not "soon"',
+      );
+      expect(existsSync(daemonHome)).toBe(false);
+      process.env.GROVE_ROUTER_REQUEST_DAYS = "14";
+      const daemon = await startDaemon({ home: daemonHome, port: 0, webRoot: join(home, "no-web") });
+      try {
+        const response = await fetch(`${daemon.info.url}/api/router`, {
+          headers: { authorization: `Bearer ${daemon.info.token}` },
+        });
+        expect(((await response.json()) as { keptDays: number }).keptDays).toBe(14);
+      } finally {
+        await daemon.stop();
+      }
+    } finally {
+      if (saved === undefined) delete process.env.GROVE_ROUTER_REQUEST_DAYS;
+      else process.env.GROVE_ROUTER_REQUEST_DAYS = saved;
+    }
   });
 });
 

@@ -73,6 +73,10 @@ export function RouterView({ taskId }: { taskId: number | undefined }) {
       {overview && overview.summary.length > 0 && (
         <>
           <h2>By provider and model</h2>
+          <p className="muted" data-testid="router-kept">
+            Over the last {overview.keptDays} days: the daemon keeps requests that long
+            (GROVE_ROUTER_REQUEST_DAYS).
+          </p>
           <RouterSummaryTable rows={overview.summary} />
           <h2>Recent requests</h2>
           <RouterRequestList requests={overview.requests} showTask={taskId === undefined} />

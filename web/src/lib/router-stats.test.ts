@@ -22,7 +22,7 @@ const request = (id: number, extra: Partial<RouterRequest> = {}): RouterRequest 
   ...extra,
 });
 
-const empty: RouterOverview = { summary: [], requests: [] };
+const empty: RouterOverview = { summary: [], keptDays: 90, requests: [] };
 
 describe("the Router view's live totals", () => {
   it("folds each new request into its provider/model row and the recent list", () => {

@@ -58,7 +58,7 @@ export function applyRequest(overview: RouterOverview, request: RouterRequest): 
       (a.provider ?? "").localeCompare(b.provider ?? "") ||
       a.model.localeCompare(b.model),
   );
-  return { summary, requests: [request, ...overview.requests].slice(0, RECENT_LIMIT) };
+  return { ...overview, summary, requests: [request, ...overview.requests].slice(0, RECENT_LIMIT) };
 }
 
 /** Every row together, for the table's footer. */
