@@ -4,16 +4,23 @@
  * later crashes V8.
  *
  * The first process (the launcher) stays in front: the second one shares its terminal and its
- * stdin, stdout and stderr, gets the signals sent to the launcher, and the launcher ends as it
- * ends, with its exit code or by its signal. If the launcher is killed outright (SIGKILL, which
+ * stdin, stdout and stderr, gets the signals sent to the launcher (those a terminal sends to both
+ * come once), and the launcher ends as it ends, with its exit code or by its signal. If the launcher is killed outright (SIGKILL, which
  * cannot be passed on), the second one hears its IPC channel close and stops too, so a killed
  * `grove router` never leaves a router behind.
  */
 import { spawn } from "node:child_process";
 import { constants } from "node:os";
+import { isatty } from "node:tty";
 
 /** Not SIGUSR1: node keeps that one for its debugger. */
 const FORWARDED_SIGNALS: NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT"];
+/**
+ * What a terminal sends to its whole foreground process group (Ctrl-C, Ctrl-\, a hang-up): the
+ * second process, in the same group, gets them from the terminal itself. Passed on too, they
+ * would come twice, and a second Ctrl-C ends a router at once instead of letting it close.
+ */
+const TERMINAL_SIGNALS = new Set<NodeJS.Signals>(["SIGINT", "SIGQUIT", "SIGHUP"]);
 /** Set for the second process, so it knows its launcher's IPC channel is there to watch. */
 const RELAUNCHED = "GROVE_RELAUNCHED";
 
@@ -24,8 +31,9 @@ export function relaunch(flags: readonly string[], script: string, args: readonl
       stdio: ["inherit", "inherit", "inherit", "ipc"],
       env: { ...process.env, [RELAUNCHED]: "1" },
     });
+    const fromTerminal = isatty(0);
     const forward = (signal: NodeJS.Signals) => {
-      child.kill(signal);
+      if (!(fromTerminal && TERMINAL_SIGNALS.has(signal))) child.kill(signal);
     };
     for (const signal of FORWARDED_SIGNALS) process.on(signal, forward);
     child.once("error", (error) => {

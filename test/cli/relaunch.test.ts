@@ -3,11 +3,21 @@
  * processes: the launcher runs the router again in a child node with the flag, stays in front,
  * passes signals on and ends as the child ends; a launcher killed outright leaves no router behind.
  */
-import { existsSync, readFileSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { SINGLE_THREADED_GC } from "../../src/node/gc-mode.js";
-import { cleanEnv, isListening, killAllChildren, runGrove, startGroveRouter } from "./spawn-grove.js";
+import {
+  cleanEnv,
+  groveMain,
+  isListening,
+  killAllChildren,
+  repoRoot,
+  runGrove,
+  startGroveRouter,
+} from "./spawn-grove.js";
 
 afterEach(() => {
   killAllChildren();
@@ -70,6 +80,78 @@ describe("grove router under GROVE_GC", () => {
     const result = await router.stop("SIGINT");
     expect(result).toMatchObject({ code: 0, signal: null });
     expect(await gone(worker)).toBe(true);
+  });
+
+  it("single: Ctrl-C in a terminal reaches the router once, so it closes and exits 0", async () => {
+    // util-linux's `script` runs the shell line on a pseudo-terminal; a ^C written to it is the
+    // terminal's SIGINT to the whole foreground group: the launcher and the router both.
+    const line = `${process.execPath} ${groveMain} router --upstream ${UPSTREAM} --port 0; echo "exit=$?"`;
+    const terminal = spawn("script", ["-qec", line, "/dev/null"], {
+      env: env("single"),
+      stdio: ["pipe", "pipe", "pipe"],
+    });
+    let output = "";
+    terminal.stdout.setEncoding("utf8").on("data", (text: string) => {
+      output += text;
+    });
+    const closed = new Promise<number | null>((resolve) => terminal.once("close", resolve));
+    try {
+      await expect.poll(() => output, { timeout: 15_000 }).toContain("grove router listening on");
+      terminal.stdin.write("\u0003");
+      expect(await closed).toBe(0);
+      expect(output).toContain("exit=0");
+    } finally {
+      terminal.kill("SIGKILL");
+    }
+  });
+
+  it("relaunch() passes a signal sent to the launcher on once, and one from the terminal not at all", async () => {
+    // A stand-in for the relaunched command that counts the SIGINTs it gets.
+    const dir = mkdtempSync(join(tmpdir(), "grove-relaunch-"));
+    const counter = join(dir, "counter.mjs");
+    writeFileSync(
+      counter,
+      `let count = 0;
+process.on("SIGINT", () => { count += 1; });
+process.stdout.write("ready\\n");
+setTimeout(() => { process.stdout.write("sigint=" + count + "\\n"); process.exit(3); }, 1500);
+`,
+    );
+    const launcher = join(dir, "launcher.mjs");
+    const relaunchModule = join(repoRoot, "dist/node/relaunch.js");
+    writeFileSync(
+      launcher,
+      `import { relaunch } from ${JSON.stringify(relaunchModule)};\nrelaunch([], ${JSON.stringify(counter)}, []);\n`,
+    );
+    try {
+      // Not on a terminal: the launcher's SIGINT is the only one, and it is passed on.
+      const piped = spawn(process.execPath, [launcher], { stdio: ["pipe", "pipe", "inherit"] });
+      let pipedOut = "";
+      piped.stdout.setEncoding("utf8").on("data", (text: string) => {
+        pipedOut += text;
+      });
+      const pipedExit = new Promise<number | null>((resolve) => piped.once("close", resolve));
+      await expect.poll(() => pipedOut, { timeout: 10_000 }).toContain("ready");
+      piped.kill("SIGINT");
+      expect(await pipedExit).toBe(3);
+      expect(pipedOut).toContain("sigint=1");
+
+      // On a terminal, ^C reaches both processes of the group: the launcher passes nothing on.
+      const terminal = spawn("script", ["-qec", `${process.execPath} ${launcher}`, "/dev/null"], {
+        stdio: ["pipe", "pipe", "inherit"],
+      });
+      let terminalOut = "";
+      terminal.stdout.setEncoding("utf8").on("data", (text: string) => {
+        terminalOut += text;
+      });
+      const terminalExit = new Promise<number | null>((resolve) => terminal.once("close", resolve));
+      await expect.poll(() => terminalOut, { timeout: 10_000 }).toContain("ready");
+      terminal.stdin.write("\u0003");
+      expect(await terminalExit).toBe(3);
+      expect(terminalOut).toContain("sigint=1");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("single: a router killed by a signal ends its launcher by the same signal", async () => {
