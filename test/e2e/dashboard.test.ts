@@ -337,9 +337,16 @@ describe("the dashboard in Chromium", () => {
     await page.getByTestId("task-discard").click();
     const dialog = page.getByTestId("confirm-dialog");
     await dialog.waitFor();
-    expect(await dialog.textContent()).toContain(`refs/grove/archive/${task.id}`);
+    expect(await dialog.textContent()).toContain(
+      "the branch tip is kept under refs/grove/archive/, and the task's log names the ref",
+    );
     await page.getByTestId("confirm-ok").click();
     await page.locator(`${testId("task-view")} ${testId("task-state", { state: "discarded" })}`).waitFor();
+    // The log names the ref the tip went to.
+    await page
+      .getByTestId("transcript-note")
+      .filter({ hasText: new RegExp(`branch tip kept at refs/grove/archive/${task.id}$`) })
+      .waitFor();
 
     expect(gitOk(repo, ["rev-parse", "--verify", `refs/grove/archive/${task.id}`])).toBe(true);
     expect(tip(repo, `refs/grove/archive/${task.id}`)).toBe(branchTip);

@@ -6,6 +6,7 @@
 import { useEffect, useMemo, useRef, useState } from "react";
 import { api, errorMessage } from "../api";
 import { commentsStore } from "../comments-store";
+import { DISCARD_MESSAGE } from "../lib/actions";
 import { reviewQueue } from "../lib/board";
 import { currentReview, stepReview } from "../lib/review";
 import { pendingComments, sentBackText } from "../lib/send-back";
@@ -134,7 +135,7 @@ export function ReviewQueue() {
       {confirming && (
         <ConfirmDialog
           title={`Discard task #${current.id}?`}
-          message={`Its worktree is removed; the branch tip is kept under refs/grove/archive/${current.id}.`}
+          message={DISCARD_MESSAGE}
           confirmLabel="Discard"
           onCancel={() => setConfirming(false)}
           onConfirm={() => {

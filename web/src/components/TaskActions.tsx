@@ -1,7 +1,7 @@
 /** Reply, stop, resume, land, discard (after a confirmation), and copy the worktree path. */
 import { useState } from "react";
 import { api, errorMessage } from "../api";
-import { allowedActions } from "../lib/actions";
+import { allowedActions, DISCARD_MESSAGE } from "../lib/actions";
 import { liveStore } from "../store";
 import type { Task } from "../types";
 import { ConfirmDialog } from "./ConfirmDialog";
@@ -140,7 +140,7 @@ export function TaskActions({ task, canReply = true }: { task: Task; canReply?: 
       {confirming && (
         <ConfirmDialog
           title={`Discard task #${task.id}?`}
-          message={`Its worktree is removed; the branch tip is kept under refs/grove/archive/${task.id}.`}
+          message={DISCARD_MESSAGE}
           confirmLabel="Discard"
           onCancel={() => setConfirming(false)}
           onConfirm={() => {

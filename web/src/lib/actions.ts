@@ -28,3 +28,11 @@ export function allowedActions(state: TaskState): TaskActionsAllowed {
     discard: !ACTIVE.includes(state) && !["landing", "discarded", "landed"].includes(state),
   };
 }
+
+/**
+ * What the discard dialog promises. The ref is usually refs/grove/archive/<id>, but another
+ * grove home's task of the same id may hold that one already (then it is <id>-2, …): the task's
+ * log names the one it got.
+ */
+export const DISCARD_MESSAGE =
+  "Its worktree is removed; the branch tip is kept under refs/grove/archive/, and the task's log names the ref.";
