@@ -280,14 +280,9 @@ async function main(passthrough: ServerChild, router: ServerChild, worker: Worke
 function routerLabel(launcher: number, worker: number): string {
   if (launcher === worker) return String(launcher);
   const args = readFileSync(`/proc/${worker}/cmdline`, "utf8").split("\0").slice(1);
-  const flags = args.slice(
-    0,
-    Math.max(
-      0,
-      args.findIndex((arg) => !arg.startsWith("-")),
-    ),
-  );
-  return `${worker} (run by launcher ${launcher} with ${flags.join(" ") || "no node flags"})`;
+  const script = args.findIndex((arg) => !arg.startsWith("-"));
+  const flags = script > 0 ? args.slice(0, script).join(" ") : "no node flags";
+  return `${worker} (run by launcher ${launcher} with ${flags})`;
 }
 
 function launcherRss(launcher: number, worker: number): string {

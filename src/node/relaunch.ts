@@ -4,10 +4,10 @@
  * later crashes V8.
  *
  * The first process (the launcher) stays in front: the second one shares its terminal and its
- * stdin, stdout and stderr, gets the signals sent to the launcher (those a terminal sends to both
- * come once), and the launcher ends as it ends, with its exit code or by its signal. If the launcher is killed outright (SIGKILL, which
- * cannot be passed on), the second one hears its IPC channel close and stops too, so a killed
- * `grove router` never leaves a router behind.
+ * stdin, stdout and stderr, gets the signals sent to the launcher (those a terminal sends to
+ * both come once), and the launcher ends as it ends, with its exit code or by its signal. If the
+ * launcher is killed outright (SIGKILL, which cannot be passed on), the second one hears its IPC
+ * channel close and stops too, so a killed `grove router` never leaves a router behind.
  */
 import { spawn } from "node:child_process";
 import { constants } from "node:os";
