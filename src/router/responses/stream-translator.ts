@@ -186,11 +186,12 @@ export function createResponsesTranslator(options: ResponsesTranslatorOptions): 
   /** Text deltas whose literals pass through as the upstream's bytes. */
   const appendTextBytes = ({ bytes, bounds }: ContentLiterals) => {
     const { frame, literals } = partFor("message");
-    literals.addLiterals(bytes, bounds);
     if (options.coalesceDeltas) {
       out.passJoinedLiteralFrame(bytes, bounds, frameBytes(frame), sequence++);
+      literals.addInside(out.lastJoinedInside());
       return;
     }
+    literals.addLiterals(bytes, bounds);
     out.passLiteralFrames(bytes, bounds, frameBytes(frame), sequence);
     sequence += bounds.length >>> 1;
   };

@@ -29,6 +29,17 @@ describe("LiteralBuffer", () => {
     expect(buffer.joined()).toEqual({ text: "abc\n", literal: '"abc\\n"' });
   });
 
+  it("takes insides given as plain bytes too, a character split between two of them included", () => {
+    const buffer = new LiteralBuffer();
+    const smile = encoder.encode("\u{1F600}");
+    buffer.addInside(encoder.encode("a\\tb "));
+    buffer.addInside(smile.subarray(0, 2));
+    buffer.addInside(smile.subarray(2));
+    buffer.addText(" c");
+    for (let i = 0; i < 40; i++) buffer.addInside(encoder.encode("0123456789"));
+    expect(buffer.joined().text).toBe(`a\tb \u{1F600} c${"0123456789".repeat(40)}`);
+  });
+
   it("grows past its first buffer without losing bytes", () => {
     const buffer = new LiteralBuffer();
     const word = "abcdefghij ".repeat(10);

@@ -21,13 +21,23 @@ export class LiteralBuffer {
   /** Literals, quotes included, as `source[bounds[2i], bounds[2i + 1])`: their insides are copied. */
   addLiterals(source: Uint8Array, bounds: ArrayLike<number>): void {
     // Two quotes per literal, and two bounds per literal.
-    const needed = this.length + literalsLength(bounds) - bounds.length;
-    if (needed > this.bytes.length) {
-      const grown = new Uint8Array(Math.max(needed, this.bytes.length * 2));
-      grown.set(this.bytes.subarray(0, this.length));
-      this.bytes = grown;
-    }
+    this.reserve(literalsLength(bounds) - bounds.length);
     this.length = copyInsides(source, bounds, this.bytes, this.length);
+  }
+
+  /** A literal's inside (no quotes) as UTF-8 bytes, copied. */
+  addInside(inside: Uint8Array): void {
+    this.reserve(inside.length);
+    this.bytes.set(inside, this.length);
+    this.length += inside.length;
+  }
+
+  private reserve(extra: number): void {
+    const needed = this.length + extra;
+    if (needed <= this.bytes.length) return;
+    const grown = new Uint8Array(Math.max(needed, this.bytes.length * 2));
+    grown.set(this.bytes.subarray(0, this.length));
+    this.bytes = grown;
   }
 
   /**

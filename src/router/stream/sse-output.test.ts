@@ -84,13 +84,17 @@ describe("SseOutputBuffer", () => {
     const out = new SseOutputBuffer();
     out.write("s");
     out.passJoinedLiteralFrame(upstream, bounds, frame);
+    expect(decoder.decode(out.lastJoinedInside())).toBe("abé\\n");
     out.passJoinedLiteralFrame(upstream, bounds.slice(2, 4), frame, 1000);
+    expect(decoder.decode(out.lastJoinedInside())).toBe("bé\\n");
     out.passJoinedLiteralFrame(upstream, [], frame, 5);
     const text = decoder.decode(toBytes(out.take()));
     expect(text).toBe('s<"abé\\n"><1000:"bé\\n">');
     expect(JSON.parse(text.slice(2, text.indexOf(">")))).toBe("abé\n");
     const long = encoder.encode(`"${"x".repeat(70_000)}"`);
     out.passJoinedLiteralFrame(long, [0, long.length, 0, long.length], frame, 7);
+    // In a new pool, the view follows it.
+    expect(decoder.decode(out.lastJoinedInside())).toBe("x".repeat(140_000));
     expect(decoder.decode(toBytes(out.take()))).toBe(`<7:"${"x".repeat(140_000)}">`);
   });
 

@@ -24,6 +24,7 @@ export class SseOutputBuffer {
   private start = 0;
   /** Where they end. None (start = length): the output is still text. */
   private length = 0;
+  private joinedInside: Uint8Array = new Uint8Array(0);
 
   write(text: string): void {
     if (this.length > this.start) this.appendText(text);
@@ -100,10 +101,21 @@ export class SseOutputBuffer {
       at += middle.length;
     }
     target[at++] = QUOTE;
+    const inside = at;
     at = copyInsides(source, bounds, target, at);
+    this.joinedInside = target.subarray(inside, at);
     target[at++] = QUOTE;
     target.set(tail, at);
     this.length = at + tail.length;
+  }
+
+  /**
+   * The joined literal's inside that the last `passJoinedLiteralFrame` wrote (quotes left out),
+   * as a view of the pool: one copy of it, for a caller that keeps the text too, instead of a
+   * second gathering of the same literals.
+   */
+  lastJoinedInside(): Uint8Array {
+    return this.joinedInside;
   }
 
   /**
