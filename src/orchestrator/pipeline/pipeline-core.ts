@@ -131,6 +131,14 @@ export abstract class PipelineCore {
     this.startStep(task, state, config, state.step, { ...run, prompt, fresh: false, resume: true });
   }
 
+  /** Ends the task as failed with `error`, saving its pipeline state. */
+  protected failTask(task: Task, state: PipelineState, error: string): void {
+    state.nudges = 0;
+    this.store.save(task.id, state);
+    this.host.setState(task.id, "failed", { error, pid: null, finishedAt: new Date().toISOString() });
+    this.host.schedule();
+  }
+
   /** An inbox item of this task's pipeline was answered, approved or revised. */
   abstract onResolved(task: Task, item: InboxItem): Promise<void>;
 }

@@ -1,125 +1,32 @@
 /**
- * The checked half of the pipeline: the spec and plan checks, the implementer's chunks, the
- * architect's reviews with their capped fix rounds, the final review and the test run.
+ * The checked half of the pipeline, after the spec and plan checks (plan-steps.ts): the
+ * implementer's chunks, the architect's reviews with their capped fix rounds, the final review
+ * and the test run.
  */
 import { runTestCommand } from "../git/test-command.js";
 import type { InboxItem } from "../inbox-store.js";
 import { loadRepoConfig, type RepoConfig } from "../repo-config.js";
 import type { Task } from "../task-store.js";
 import { appendArtifact, saveArtifact } from "./artifacts.js";
-import {
-  blockingFindings,
-  type Finding,
-  formatFindings,
-  formatLintProblems,
-  lintPlan,
-  parsePlan,
-  parseReview,
-  parseSpec,
-  planChunks,
-} from "./formats/index.js";
-import { PipelineCore } from "./pipeline-core.js";
+import { blockingFindings, type Finding, formatFindings, parseReview } from "./formats/index.js";
 import type { PipelineState } from "./pipeline-state.js";
+import { PlanSteps } from "./plan-steps.js";
 import { chunkBrief, chunkCommitMessage, chunkTasks, diffSince, readWorktreeFile } from "./step-inputs.js";
 import { renderTemplate } from "./templates.js";
 
-/** Automatic plan repairs before the plan check's problems go to the user. */
-const MAX_PLAN_FIXES = 3;
 /** Fix waves after the final review, and implementer attempts at failing tests. */
 const MAX_FINAL_FIXES = 1;
 const MAX_VERIFY_FIXES = 1;
 /** Test output shown to the implementer: the tail, where failures are. */
 const TEST_OUTPUT_TAIL = 8_000;
 
-export abstract class ReviewSteps extends PipelineCore {
+export abstract class ReviewSteps extends PlanSteps {
   protected abstract answerQuestion(
     task: Task,
     state: PipelineState,
     config: RepoConfig,
     answer: string,
   ): Promise<void>;
-
-  protected async afterSpec(task: Task, state: PipelineState, config: RepoConfig): Promise<void> {
-    const text = await readWorktreeFile(task, state.specPath);
-    if (text === undefined) {
-      if (state.nudges < 2) {
-        state.nudges += 1;
-        return this.nudge(
-          task,
-          state,
-          config,
-          "spec",
-          `the spec file ${state.specPath} does not exist. Write it.`,
-        );
-      }
-      return this.failTask(task, state, `the architect did not write the spec to ${state.specPath}`);
-    }
-    const spec = parseSpec(text);
-    if (spec.problems.length > 0 && state.nudges < 2) {
-      state.nudges += 1;
-      return this.nudge(
-        task,
-        state,
-        config,
-        "spec",
-        `the spec has problems:\n${formatLintProblems(spec.problems)}`,
-      );
-    }
-    state.nudges = 0;
-    saveArtifact(this.host, task, "spec.md", text);
-    if (state.auto) return this.plan(task, state, config);
-    return this.gate(
-      task,
-      state,
-      "spec",
-      "plan",
-      `Spec "${spec.title}" is written to ${state.specPath} on ${task.branch} (requirements ${spec.requirements.map((r) => r.id).join(", ") || "none"}). Approve it, or ask for revisions.`,
-    );
-  }
-
-  protected async plan(task: Task, state: PipelineState, config: RepoConfig): Promise<void> {
-    const prompt = await renderTemplate(task.repo, "plan", {
-      spec_path: state.specPath!,
-      plan_path: state.planPath!,
-    });
-    this.startStep(task, state, config, "plan", { role: "architect", prompt, resume: true });
-  }
-
-  protected async afterPlan(task: Task, state: PipelineState, config: RepoConfig): Promise<void> {
-    const text = await readWorktreeFile(task, state.planPath);
-    const spec = await readWorktreeFile(task, state.specPath);
-    const problems =
-      text === undefined
-        ? [{ line: 0, message: `the plan file ${state.planPath} does not exist` }]
-        : lintPlan(text, spec);
-    this.host.log(task.id, "plan_checked", { problems });
-    if (problems.length > 0) {
-      if (state.planFixes < MAX_PLAN_FIXES) {
-        state.planFixes += 1;
-        return this.fixPlan(task, state, config, formatLintProblems(problems));
-      }
-      return this.gate(
-        task,
-        state,
-        "plan-lint",
-        "implement",
-        `The plan at ${state.planPath} still fails grove's plan check after ${MAX_PLAN_FIXES} repairs:\n${formatLintProblems(problems)}\nApprove to implement it as it is, or revise with instructions for the architect.`,
-      );
-    }
-    return this.startChunks(task, state, config, text!);
-  }
-
-  private async fixPlan(task: Task, state: PipelineState, config: RepoConfig, problems: string) {
-    const prompt = await renderTemplate(task.repo, "plan-fix", { plan_path: state.planPath!, problems });
-    this.startStep(task, state, config, "plan", { role: "architect", prompt, resume: true });
-  }
-
-  private async startChunks(task: Task, state: PipelineState, config: RepoConfig, planText: string) {
-    saveArtifact(this.host, task, "plan.md", planText);
-    state.chunks = Math.max(1, planChunks(parsePlan(planText), config.pipeline.chunkSize).length);
-    state.chunk = 0;
-    return this.implementChunk(task, state, config);
-  }
 
   protected async implementChunk(task: Task, state: PipelineState, config: RepoConfig): Promise<void> {
     const tasks = (await chunkTasks(task, state, config.pipeline.chunkSize)) ?? [];
@@ -358,12 +265,5 @@ export abstract class ReviewSteps extends PipelineCore {
           fresh: true,
         });
     }
-  }
-
-  protected failTask(task: Task, state: PipelineState, error: string): void {
-    state.nudges = 0;
-    this.store.save(task.id, state);
-    this.host.setState(task.id, "failed", { error, pid: null, finishedAt: new Date().toISOString() });
-    this.host.schedule();
   }
 }
