@@ -4,7 +4,7 @@
  */
 import { RouterError } from "../errors.js";
 import { pipeUpstream, type StreamTranslator } from "../stream/translating-stream.js";
-import { SSE_HEADERS } from "../upstream/chat-target.js";
+import { SSE_HEADERS, SSE_STREAM_HEADERS } from "../upstream/chat-target.js";
 import { convertChunks } from "./convert-completion.js";
 import { responsesUsage } from "./response-object.js";
 import {
@@ -36,7 +36,7 @@ export function streamReply(
     pingFrame: RESPONSES_PING_FRAME,
     signal: context.signal,
   });
-  return new Response(translated, { status: 200, headers: SSE_HEADERS });
+  return new Response(translated, { status: 200, headers: SSE_STREAM_HEADERS });
 }
 
 /** A whole reply, already in chunks: as SSE for a streaming client, else as one JSON object. */

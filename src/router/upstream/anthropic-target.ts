@@ -68,5 +68,9 @@ export function passThroughResponse(upstream: Response): Response {
     const value = upstream.headers.get(name);
     if (value) headers.set(name, value);
   }
+  // A stream goes out as it comes (see SSE_STREAM_HEADERS).
+  if (upstream.body && headers.get("content-type")?.includes("text/event-stream")) {
+    headers.set("transfer-encoding", "chunked");
+  }
   return new Response(upstream.body, { status: upstream.status, headers });
 }

@@ -97,7 +97,7 @@ export async function translateChatResponse(
       signal: context.signal,
       onEnd: context.onEnd,
     });
-    return new Response(body, { status: 200, headers: SSE_HEADERS });
+    return new Response(body, { status: 200, headers: SSE_STREAM_HEADERS });
   }
   const completion: ChatCompletion =
     isSse && upstream.body ? await collectChatStream(upstream.body) : await readJson(upstream);
@@ -123,3 +123,10 @@ export const SSE_HEADERS = {
   "cache-control": "no-cache",
   connection: "keep-alive",
 };
+
+/**
+ * For an SSE body that streams, as Hono's own streamSSE sets them: without
+ * `transfer-encoding: chunked`, @hono/node-server reads ahead (and waits a timer tick) to size
+ * the body before it sends the headers, which holds back the stream's first bytes.
+ */
+export const SSE_STREAM_HEADERS = { ...SSE_HEADERS, "transfer-encoding": "chunked" };
