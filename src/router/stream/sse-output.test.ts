@@ -88,6 +88,7 @@ describe("SseOutputBuffer", () => {
     out.passJoinedLiteralFrame(upstream, bounds.slice(2, 4), frame, 1000);
     expect(decoder.decode(out.lastJoinedInside())).toBe("bé\\n");
     out.passJoinedLiteralFrame(upstream, [], frame, 5);
+    expect(out.lastJoinedInside()).toHaveLength(0);
     const text = decoder.decode(toBytes(out.take()));
     expect(text).toBe('s<"abé\\n"><1000:"bé\\n">');
     expect(JSON.parse(text.slice(2, text.indexOf(">")))).toBe("abé\n");

@@ -14,6 +14,7 @@ export type SseOutput = string | Uint8Array;
 const encoder = new TextEncoder();
 const POOL_MIN = 4 * 1024;
 const POOL_MAX = 64 * 1024;
+const NOTHING = new Uint8Array(0);
 
 /** Gathers a translator's output between two takes. */
 export class SseOutputBuffer {
@@ -24,7 +25,7 @@ export class SseOutputBuffer {
   private start = 0;
   /** Where they end. None (start = length): the output is still text. */
   private length = 0;
-  private joinedInside: Uint8Array = new Uint8Array(0);
+  private joinedInside: Uint8Array = NOTHING;
 
   write(text: string): void {
     if (this.length > this.start) this.appendText(text);
@@ -86,7 +87,10 @@ export class SseOutputBuffer {
     frame: LiteralFrame,
     number = -1,
   ): void {
-    if (bounds.length === 0) return;
+    if (bounds.length === 0) {
+      this.joinedInside = NOTHING;
+      return;
+    }
     const { head, middle, tail } = frame;
     const numbered = number >= 0;
     const target = this.room(
