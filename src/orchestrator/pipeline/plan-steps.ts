@@ -19,30 +19,18 @@ export abstract class PlanSteps extends PipelineCore {
   protected abstract implementChunk(task: Task, state: PipelineState, config: RepoConfig): Promise<void>;
 
   protected async afterSpec(task: Task, state: PipelineState, config: RepoConfig): Promise<void> {
+    const nudgeSpec = (problem: string) => {
+      state.nudges += 1;
+      return this.nudge(task, state, config, "spec", problem);
+    };
     const text = await readWorktreeFile(task, state.specPath);
     if (text === undefined) {
-      if (state.nudges < 2) {
-        state.nudges += 1;
-        return this.nudge(
-          task,
-          state,
-          config,
-          "spec",
-          `the spec file ${state.specPath} does not exist. Write it.`,
-        );
-      }
+      if (state.nudges < 2) return nudgeSpec(`the spec file ${state.specPath} does not exist. Write it.`);
       return this.failTask(task, state, `the architect did not write the spec to ${state.specPath}`);
     }
     const spec = parseSpec(text);
     if (spec.problems.length > 0 && state.nudges < 2) {
-      state.nudges += 1;
-      return this.nudge(
-        task,
-        state,
-        config,
-        "spec",
-        `the spec has problems:\n${formatLintProblems(spec.problems)}`,
-      );
+      return nudgeSpec(`the spec has problems:\n${formatLintProblems(spec.problems)}`);
     }
     state.nudges = 0;
     saveArtifact(this.host, task, "spec.md", text);
