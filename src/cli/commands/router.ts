@@ -44,12 +44,13 @@ export default defineCommand({
       insecureNoAuth: args["insecure-no-auth"],
       ...(onRequest ? { onRequest } : {}),
     });
-    process.stdout.write(`grove router listening on ${router.url}\n`);
     const stop = () => {
       void router.close().then(() => process.exit(0));
     };
+    // Before the listening line: whoever waits for it may signal at once.
     process.once("SIGINT", stop);
     process.once("SIGTERM", stop);
+    process.stdout.write(`grove router listening on ${router.url}\n`);
   },
 });
 

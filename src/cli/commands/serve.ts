@@ -57,13 +57,14 @@ export default defineCommand({
       if (error instanceof DaemonStartError) throw new CliError(error.message);
       throw error;
     }
+    const stop = () => void daemon.stop().then(() => process.exit(0));
+    // Before the listening line: whoever waits for it may signal at once.
+    process.once("SIGINT", stop);
+    process.once("SIGTERM", stop);
     process.stdout.write(
       `grove daemon listening on ${daemon.info.url} (pid ${process.pid}, GROVE_HOME ${home})\n`,
     );
     printDashboard(daemon.info);
-    const stop = () => void daemon.stop().then(() => process.exit(0));
-    process.once("SIGINT", stop);
-    process.once("SIGTERM", stop);
   },
 });
 

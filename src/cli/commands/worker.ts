@@ -162,16 +162,17 @@ const dev = defineCommand({
       port,
       onLine: (line) => process.stderr.write(`${line}\n`),
     });
+    const stop = () => {
+      void runtime.close().then(() => process.exit(0));
+    };
+    // Before the listening line: whoever waits for it may signal at once.
+    process.once("SIGINT", stop);
+    process.once("SIGTERM", stop);
     process.stdout.write(
       `grove worker listening on ${runtime.url}\n` +
         `  (workerd, the Workers runtime, serving ${dir}; Ctrl-C stops it)\n` +
         `  ANTHROPIC_BASE_URL=${runtime.url} claude\n`,
     );
-    const stop = () => {
-      void runtime.close().then(() => process.exit(0));
-    };
-    process.once("SIGINT", stop);
-    process.once("SIGTERM", stop);
   },
 });
 
