@@ -15,7 +15,7 @@
  * Every event carries an increasing `sequence_number`; `output_index` is the item's position.
  */
 import type { ChatChunk, ChatChunkChoice, ChatDelta, ChatUsage } from "../../protocol/openai-chat.js";
-import { dispatchChatEvents } from "../stream/dispatch-chat-events.js";
+import { type ChatEventHandlers, dispatchChatEvents } from "../stream/dispatch-chat-events.js";
 import { ToolCallAccumulator } from "../stream/tool-call-accumulator.js";
 import type { StreamTranslator } from "../stream/translating-stream.js";
 import { parseToolArguments } from "../translate/repair-tool-arguments.js";
@@ -125,29 +125,12 @@ export function createResponsesTranslator(options: ResponsesTranslatorOptions): 
       const done = item("completed", payload);
       output.push(done);
       writer.emit("response.output_item.added", { output_index: index, item: item("in_progress", "") });
-      if (custom) {
-        writer.emit("response.custom_tool_call_input.delta", {
-          item_id: id,
-          output_index: index,
-          delta: payload,
-        });
-        writer.emit("response.custom_tool_call_input.done", {
-          item_id: id,
-          output_index: index,
-          input: payload,
-        });
-      } else {
-        writer.emit("response.function_call_arguments.delta", {
-          item_id: id,
-          output_index: index,
-          delta: payload,
-        });
-        writer.emit("response.function_call_arguments.done", {
-          item_id: id,
-          output_index: index,
-          arguments: payload,
-        });
-      }
+      // A custom tool's call streams its raw input, a function's its arguments.
+      const [events, doneField] = custom
+        ? ["response.custom_tool_call_input", "input"]
+        : ["response.function_call_arguments", "arguments"];
+      writer.emit(`${events}.delta`, { item_id: id, output_index: index, delta: payload });
+      writer.emit(`${events}.done`, { item_id: id, output_index: index, [doneField]: payload });
       writer.emit("response.output_item.done", { output_index: index, item: done });
     }
   };
@@ -199,6 +182,15 @@ export function createResponsesTranslator(options: ResponsesTranslatorOptions): 
     return undefined;
   };
 
+  /** What a batch of upstream events is handed to: made once, not per upstream read. */
+  const handlers: ChatEventHandlers<SourceChunk> = {
+    ended: () => ended,
+    end,
+    text: (literal) => writer.appendDelta("message", literal),
+    texts: (literals) => writer.appendTextBytes(literals),
+    chunk: handleChunk,
+  };
+
   return {
     get ended() {
       return ended;
@@ -210,13 +202,7 @@ export function createResponsesTranslator(options: ResponsesTranslatorOptions): 
       return writer.takeText();
     },
     push(events) {
-      dispatchChatEvents<SourceChunk>(events, {
-        ended: () => ended,
-        end,
-        text: (literal) => writer.appendDelta("message", literal),
-        texts: (literals) => writer.appendTextBytes(literals),
-        chunk: handleChunk,
-      });
+      dispatchChatEvents(events, handlers);
       return writer.take();
     },
     pushChunks(chunks) {
