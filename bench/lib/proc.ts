@@ -3,7 +3,7 @@
  * (`getconf CLK_TCK`, usually 100, i.e. 10 ms granularity): measure a whole batch and divide.
  */
 import { execFileSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 
 let ticksPerSecond: number | undefined;
 
@@ -59,10 +59,12 @@ export function workingPid(pid: number): number {
   return children.length === 1 ? workingPid(children[0]!) : pid;
 }
 
-function childPids(pid: number): number[] {
+/** The processes `pid` started, whichever of its threads started them; none once it is gone. */
+export function childPids(pid: number): number[] {
   try {
-    const text = readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8").trim();
-    return text === "" ? [] : text.split(" ").map(Number);
+    return readdirSync(`/proc/${pid}/task`).flatMap((tid) =>
+      readFileSync(`/proc/${pid}/task/${tid}/children`, "utf8").split(" ").filter(Boolean).map(Number),
+    );
   } catch {
     return [];
   }

@@ -3,10 +3,11 @@
  * passthrough to the fake upstream, then `grove worker dev` (the built CLI) on a free port.
  */
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type ServerChild, startServerChild } from "./child.js";
+import { childPids } from "./proc.js";
 
 export interface WorkerdChild extends ServerChild {
   /** The workerd process itself (a child of `grove worker dev`), which does the routing. */
@@ -52,12 +53,9 @@ export async function startWorkerdChild(
   };
 }
 
-/** The first process named `name` below `pid`, from /proc/<pid>/task/<tid>/children. */
+/** The first process named `name` below `pid`. */
 function descendantNamed(pid: number, name: string): number | undefined {
-  const children = readdirSync(`/proc/${pid}/task`).flatMap((tid) =>
-    readFileSync(`/proc/${pid}/task/${tid}/children`, "utf8").split(" ").filter(Boolean).map(Number),
-  );
-  for (const child of children) {
+  for (const child of childPids(pid)) {
     if (readFileSync(`/proc/${child}/comm`, "utf8").trim() === name) return child;
     const deeper = descendantNamed(child, name);
     if (deeper !== undefined) return deeper;

@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { SINGLE_THREADED_GC } from "../../src/node/gc-mode.js";
 import {
+  childPids,
   cleanEnv,
   groveMain,
   isListening,
@@ -26,11 +27,6 @@ afterEach(() => {
 const UPSTREAM = "http://127.0.0.1:9"; // never called: these tests ask only /health
 
 const env = (gc: string) => cleanEnv({ GROVE_GC: gc, GROVE_HOME: join("/nonexistent", "grove-home") });
-
-function childrenOf(pid: number): number[] {
-  const text = readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8").trim();
-  return text === "" ? [] : text.split(" ").map(Number);
-}
 
 function nodeArgsOf(pid: number): string[] {
   const args = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").slice(1);
@@ -67,13 +63,13 @@ describe("grove router under GROVE_GC", () => {
     const router = await startGroveRouter(["--upstream", UPSTREAM, "--port", "0"], { env: env("single") });
     const launcher = router.child.pid!;
     expect(nodeArgsOf(launcher)).not.toContain(SINGLE_THREADED_GC);
-    const children = childrenOf(launcher);
+    const children = childPids(launcher);
     expect(children).toHaveLength(1);
     const worker = children[0]!;
     expect(nodeArgsOf(worker)).toContain(SINGLE_THREADED_GC);
     expect(await health(router.url)).toBe(200);
     // The relaunched router starts no second launcher of its own.
-    expect(childrenOf(worker)).toEqual([]);
+    expect(childPids(worker)).toEqual([]);
 
     // The router closes and exits 0 on SIGTERM (router-process.test.ts); so does its launcher.
     const result = await router.stop("SIGTERM");
@@ -164,7 +160,7 @@ setTimeout(() => { process.stdout.write("sigint=" + count + "\\n"); process.exit
 
   it("single: a router killed by a signal ends its launcher by the same signal", async () => {
     const router = await startGroveRouter(["--upstream", UPSTREAM, "--port", "0"], { env: env("single") });
-    const [worker] = childrenOf(router.child.pid!);
+    const [worker] = childPids(router.child.pid!);
     process.kill(worker!, "SIGKILL");
     const result = await router.exited;
     expect(result).toMatchObject({ code: null, signal: "SIGKILL" });
@@ -172,7 +168,7 @@ setTimeout(() => { process.stdout.write("sigint=" + count + "\\n"); process.exit
 
   it("single: a launcher killed with SIGKILL leaves no router behind", async () => {
     const router = await startGroveRouter(["--upstream", UPSTREAM, "--port", "0"], { env: env("single") });
-    const [worker] = childrenOf(router.child.pid!);
+    const [worker] = childPids(router.child.pid!);
     expect(await health(router.url)).toBe(200);
     const result = await router.stop("SIGKILL");
     expect(result.signal).toBe("SIGKILL");
@@ -182,7 +178,7 @@ setTimeout(() => { process.stdout.write("sigint=" + count + "\\n"); process.exit
 
   it("parallel: serves from the process itself, without the flag", async () => {
     const router = await startGroveRouter(["--upstream", UPSTREAM, "--port", "0"], { env: env("parallel") });
-    expect(childrenOf(router.child.pid!)).toEqual([]);
+    expect(childPids(router.child.pid!)).toEqual([]);
     expect(nodeArgsOf(router.child.pid!)).not.toContain(SINGLE_THREADED_GC);
     expect(await health(router.url)).toBe(200);
   });

@@ -192,10 +192,10 @@ stderr: ${stderr}`),
   );
   const printedUrl = match[1]!;
   const port = Number(match[2]);
-  const relaunched = readFileSync(`/proc/${child.pid}/task/${child.pid}/children`, "utf8").trim();
+  const [relaunched] = childPids(child.pid!);
   return {
     child,
-    servingPid: relaunched === "" ? child.pid! : Number(relaunched),
+    servingPid: relaunched ?? child.pid!,
     printedUrl,
     port,
     url: `http://127.0.0.1:${port}`,
@@ -213,6 +213,12 @@ stderr: ${stderr}`),
     },
     exited,
   };
+}
+
+/** The processes `pid` started (from its main thread, where node spawns them). */
+export function childPids(pid: number): number[] {
+  const text = readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8").trim();
+  return text === "" ? [] : text.split(" ").map(Number);
 }
 
 /** A port that was free a moment ago (listen on 0, read it, close). */
