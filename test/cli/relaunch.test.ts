@@ -27,6 +27,12 @@ afterEach(() => {
 const UPSTREAM = "http://127.0.0.1:9"; // never called: these tests ask only /health
 
 const env = (gc: string) => cleanEnv({ GROVE_GC: gc, GROVE_HOME: join("/nonexistent", "grove-home") });
+/**
+ * `script` runs its line with $SHELL -c. The terminal's ^C reaches that shell too, and dash (Debian's
+ * /bin/sh, used when SHELL is unset) dies of it at once; bash waits for its child first, as an
+ * interactive shell's job control would keep it out of the way. So the line runs under bash.
+ */
+const terminalEnv = (extra: NodeJS.ProcessEnv) => ({ ...extra, SHELL: "/bin/bash" });
 
 function nodeArgsOf(pid: number): string[] {
   const args = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").slice(1);
@@ -91,7 +97,7 @@ describe("grove router under GROVE_GC", () => {
     // terminal's SIGINT to the whole foreground group: the launcher and the router both.
     const line = `${process.execPath} ${groveMain} router --upstream ${UPSTREAM} --port 0; echo "exit=$?"`;
     const terminal = spawn("script", ["-qec", line, "/dev/null"], {
-      env: env("single"),
+      env: terminalEnv(env("single")),
       stdio: ["pipe", "pipe", "pipe"],
     });
     let output = "";
@@ -141,7 +147,8 @@ setTimeout(() => { process.stdout.write("sigint=" + count + "\\n"); process.exit
       expect(pipedOut).toContain("sigint=1");
 
       // On a terminal, ^C reaches both processes of the group: the launcher passes nothing on.
-      const terminal = spawn("script", ["-qec", `${process.execPath} ${launcher}`, "/dev/null"], {
+      const terminal = spawn("script", ["-qec", `exec ${process.execPath} ${launcher}`, "/dev/null"], {
+        env: terminalEnv(process.env),
         stdio: ["pipe", "pipe", "inherit"],
       });
       let terminalOut = "";
