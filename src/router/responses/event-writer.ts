@@ -33,6 +33,11 @@ interface OpenPart {
  */
 const textMark = (index: number) => `\u0000text${index}\u0000`;
 const TEXT_MARKS = /"\\u0000text(\d+)\\u0000"/g;
+/**
+ * A JSON string literal: as text, quotes included, or as the UTF-8 bytes of its inside (the
+ * upstream's own, passed through), which are copied out rather than encoded again.
+ */
+type TextLiteral = string | Uint8Array;
 
 export class ResponsesEventWriter {
   private readonly out = new SseOutputBuffer();
@@ -41,7 +46,7 @@ export class ResponsesEventWriter {
   readonly output: OutputItem[] = [];
   private open: OpenPart | undefined;
   /** Closed parts' texts as JSON literals, by output index, with how to make their items. */
-  private readonly closedTexts = new Map<number, { literal: string; item(text: string): OutputItem }>();
+  private readonly closedTexts = new Map<number, { literal: TextLiteral; item(text: string): OutputItem }>();
 
   /** @param coalesceDeltas plain text deltas that came in one upstream read go out as one delta */
   constructor(private readonly coalesceDeltas: boolean) {}
@@ -56,7 +61,7 @@ export class ResponsesEventWriter {
    * every closed part's text.
    */
   emitResponse(type: string, snapshot: (items?: OutputItem[]) => ResponseObject): void {
-    const literals: string[] = [];
+    const literals: TextLiteral[] = [];
     const marked = this.output.map((item, index) => {
       const closed = this.closedTexts.get(index);
       if (!closed) return item;
@@ -108,7 +113,8 @@ export class ResponsesEventWriter {
     if (!this.open) return;
     const part = this.open;
     this.open = undefined;
-    const { text, literal } = part.literals.joined();
+    const { text, literal: textLiteral, inside } = part.literals.joined();
+    const literal: TextLiteral = inside ?? textLiteral;
     const encrypted =
       part.kind === "reasoning"
         ? encodeReasoning(
@@ -187,20 +193,27 @@ export class ResponsesEventWriter {
   private emitWithTexts(
     type: string,
     fields: Record<string, unknown>,
-    literals: readonly string[],
+    literals: readonly TextLiteral[],
     plain: () => Record<string, unknown>,
   ): void {
     const number = this.sequence++;
-    let found = 0;
-    const data = JSON.stringify({ type, sequence_number: number, ...fields }).replace(
-      TEXT_MARKS,
-      (_mark, index: string) => {
-        found += 1;
-        return literals[Number(index)] ?? "null";
-      },
-    );
-    const exact = found === literals.length;
-    const written = exact ? data : JSON.stringify({ type, sequence_number: number, ...plain() });
-    this.out.write(`event: ${type}\ndata: ${written}\n\n`);
+    const data = JSON.stringify({ type, sequence_number: number, ...fields });
+    const marks = [...data.matchAll(TEXT_MARKS)];
+    // Marks are made in order, so the i-th found must be textMark(i), each once.
+    if (marks.length !== literals.length || marks.some((mark, i) => mark[1] !== String(i))) {
+      const written = JSON.stringify({ type, sequence_number: number, ...plain() });
+      this.out.write(`event: ${type}\ndata: ${written}\n\n`);
+      return;
+    }
+    let from = 0;
+    this.out.write(`event: ${type}\ndata: `);
+    for (const mark of marks) {
+      this.out.write(data.slice(from, mark.index));
+      const literal = literals[Number(mark[1])]!;
+      if (typeof literal === "string") this.out.write(literal);
+      else this.out.writeQuoted(literal);
+      from = mark.index + mark[0].length;
+    }
+    this.out.write(`${data.slice(from)}\n\n`);
   }
 }

@@ -3,6 +3,7 @@
  * replayed from chunks (a backend that ignored `stream:true`), or one JSON response object.
  */
 import { RouterError } from "../errors.js";
+import { joinOutputs } from "../stream/sse-output.js";
 import { pipeUpstream, type StreamTranslator } from "../stream/translating-stream.js";
 import { SSE_HEADERS, SSE_STREAM_HEADERS } from "../upstream/chat-target.js";
 import { convertChunks } from "./convert-completion.js";
@@ -43,8 +44,8 @@ export function streamReply(
 export function chunksReply(chunks: readonly SourceChunk[], context: ResponsesReplyContext): Response {
   if (context.stream) {
     const translator = createResponsesTranslator({ ...context.translator, onEnd: context.onEnd });
-    const text = translator.start() + translator.pushChunks(chunks) + translator.finish();
-    return new Response(text, { status: 200, headers: SSE_HEADERS });
+    const body = joinOutputs([translator.start(), translator.pushChunks(chunks), translator.finish()]);
+    return new Response(body, { status: 200, headers: SSE_HEADERS });
   }
   const response = convertChunks(chunks, context.translator);
   if (response.status === "failed") {

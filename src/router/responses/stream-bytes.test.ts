@@ -12,12 +12,13 @@ const chunk = (delta: Record<string, unknown>, finish: string | null = null) =>
   `data: ${JSON.stringify({ id: "c", object: "chat.completion.chunk", created: 1, model: "m", choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
 
 /** Upstream bytes, cut into `pieces` reads, through the Responses translator as the router runs it. */
-async function translate(stream: string, pieces: number): Promise<string> {
+async function translate(stream: string, pieces: number, coalesceDeltas = false): Promise<string> {
   const translator = createResponsesTranslator({
     responseId: "resp_1",
     createdAt: 1,
     clientModel: "m",
     tools,
+    coalesceDeltas,
   });
   const bytes = encoder.encode(stream);
   const size = Math.ceil(bytes.length / pieces);
@@ -48,9 +49,20 @@ describe("Responses stream from upstream bytes", () => {
       expect(deltas.map((event) => (event.data as { sequence_number: number }).sequence_number)).toEqual(
         [0, 1, 2, 3].map((i) => deltas[0]!.data.sequence_number + i),
       );
-      const done = events.find((event) => event.event === "response.output_text.done");
-      expect((done!.data as unknown as { text: string }).text).toBe(words.join(""));
+      expect(closingTexts(events)).toEqual(Array(4).fill(words.join("")));
       expect(events.at(-1)?.event).toBe("response.completed");
+    },
+  );
+
+  it.each([1, 3, stream.length])(
+    "joins deltas read together, and repeats the text whole, in %i pieces",
+    async (pieces) => {
+      const events = parseResponsesSse(await translate(stream, pieces, true));
+      const deltas = events.filter((event) => event.event === "response.output_text.delta");
+      expect(deltas.map((event) => (event.data as unknown as { delta: string }).delta).join("")).toBe(
+        words.join(""),
+      );
+      expect(closingTexts(events)).toEqual(Array(4).fill(words.join("")));
     },
   );
 
@@ -59,9 +71,21 @@ describe("Responses stream from upstream bytes", () => {
     const tab = chunk({ content: "TAB" }).replace("TAB", "b\tc");
     const raw = `${chunk({ content: "a" })}${tab}${chunk({ content: ' say "hi"' })}${chunk({}, "stop")}data: [DONE]\n\n`;
     const text = await translate(raw, 1);
-    const done = parseResponsesSse(text.replace(/\t/g, "\\t")).find(
-      (event) => event.event === "response.output_text.done",
-    );
-    expect((done!.data as unknown as { text: string }).text).toBe('ab\tc say "hi"');
+    // The deltas pass the upstream's bytes on as they came; every event that repeats the whole
+    // text is valid JSON.
+    const events = parseResponsesSse(text.replace(/("delta":"[^"]*)\t/, "$1\\t"));
+    expect(closingTexts(events)).toEqual(Array(4).fill('ab\tc say "hi"'));
   });
 });
+
+/** The first message's whole text, from each event that repeats it (done, part done, item done, completed). */
+function closingTexts(events: ReturnType<typeof parseResponsesSse>): string[] {
+  type Message = { content: { text: string }[] };
+  const data = <T>(type: string) => events.find((event) => event.event === type)?.data as unknown as T;
+  return [
+    data<{ text: string }>("response.output_text.done").text,
+    data<{ part: { text: string } }>("response.content_part.done").part.text,
+    data<{ item: Message }>("response.output_item.done").item.content[0]!.text,
+    data<{ response: { output: Message[] } }>("response.completed").response.output[0]!.content[0]!.text,
+  ];
+}

@@ -215,7 +215,7 @@ export function createResponsesTranslator(options: ResponsesTranslatorOptions): 
     },
     finish() {
       end();
-      return writer.takeText();
+      return writer.take();
     },
     cancel() {
       if (ended) return;

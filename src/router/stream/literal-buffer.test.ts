@@ -16,17 +16,22 @@ describe("LiteralBuffer", () => {
     buffer.addLiterals(...inBytes('"caf\u00e9 \\"q\\" "'));
     buffer.addText("\\ud83d"); // one half of an escaped surrogate pair…
     buffer.addLiterals(...inBytes('"\\ude00 end"')); // …and the other half, in the next delta
-    expect(buffer.joined()).toEqual({
+    const joined = buffer.joined();
+    expect(joined).toEqual({
       text: 'café "q" 😀 end',
       literal: '"caf\u00e9 \\"q\\" \\ud83d\\ude00 end"',
     });
+    expect(joined.inside).toBeUndefined(); // some came as text
   });
 
   it("takes a run of literals in one call", () => {
     const buffer = new LiteralBuffer();
     const bytes = encoder.encode('x"ab"yy"c\\n"z""');
     buffer.addLiterals(bytes, [1, 5, 7, 12, 13, 15]);
-    expect(buffer.joined()).toEqual({ text: "abc\n", literal: '"abc\\n"' });
+    const { text, literal, inside } = buffer.joined();
+    expect({ text, literal }).toEqual({ text: "abc\n", literal: '"abc\\n"' });
+    // Every literal came as bytes: the joined literal's inside is given as the same bytes.
+    expect(new TextDecoder().decode(inside)).toBe("abc\\n");
   });
 
   it("takes insides given as plain bytes too, a character split between two of them included", () => {
@@ -50,8 +55,9 @@ describe("LiteralBuffer", () => {
   it("decodes around a raw control character a backend should have escaped", () => {
     const buffer = new LiteralBuffer();
     buffer.addLiterals(...inBytes('"tab\there \\"x\\""'));
-    const { text, literal } = buffer.joined();
+    const { text, literal, inside } = buffer.joined();
     expect(text).toBe('tab\there "x"');
     expect(JSON.parse(literal)).toBe(text); // escaped now, unlike the upstream's bytes
+    expect(inside).toBeUndefined(); // which are not valid JSON, so not given out
   });
 });

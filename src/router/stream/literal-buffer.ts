@@ -44,14 +44,17 @@ export class LiteralBuffer {
    * The text of every literal so far, and a JSON string literal of it. Joined before decoding, so
    * an escaped surrogate pair split across two deltas stays one character. The literal is the
    * upstream's own (its escapes as they came) when that parses, so a long text is not escaped
-   * again for every event that repeats it.
+   * again for every event that repeats it; when every literal came as bytes, `inside` is that
+   * literal's inside as the same bytes (quotes left out), for a writer that need not encode it.
    */
-  joined(): { text: string; literal: string } {
+  joined(): { text: string; literal: string; inside?: Uint8Array } {
+    const inside =
+      this.parts.length === 0 && this.length > 0 ? this.bytes.subarray(0, this.length) : undefined;
     this.flushBytes();
     const pieces = this.parts;
     const literal = `"${pieces.join("")}"`;
     try {
-      return { text: JSON.parse(literal) as string, literal };
+      return { text: JSON.parse(literal) as string, literal, inside };
     } catch {
       // A backend put a raw control character in a string: decode what can be decoded.
       const text = pieces

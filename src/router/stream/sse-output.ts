@@ -1,6 +1,6 @@
 /**
  * A translator's client SSE, as it is made and as it goes out. Mostly text; but upstream content
- * literals pass through as the bytes they came in, beside frame parts encoded once. Once the
+ * literals (and texts joined from them) pass through as the bytes they came in, beside frame parts encoded once. Once the
  * first such piece comes, everything is assembled straight into a byte pool, and a take hands
  * out a view of the pool's newest bytes: no copy and no allocation of memory per write. A pool
  * that is full is left to the views taken from it, and the next one is twice as large (up to
@@ -8,7 +8,7 @@
  */
 import { copyInsides, literalsLength } from "./literal-bounds.js";
 
-/** Text alone, or (when bytes were passed through) all of it as UTF-8. */
+/** Text alone, or (when bytes were passed through or written) all of it as UTF-8. */
 export type SseOutput = string | Uint8Array;
 
 const encoder = new TextEncoder();
@@ -114,6 +114,20 @@ export class SseOutputBuffer {
   }
 
   /**
+   * A JSON string literal whose inside (quotes left out) is given as UTF-8 bytes, escaped already:
+   * a long text that several events repeat is copied, not encoded again for each.
+   */
+  writeQuoted(inside: Uint8Array): void {
+    const target = this.room(inside.length + 2);
+    let at = this.length;
+    target[at++] = QUOTE;
+    target.set(inside, at);
+    at += inside.length;
+    target[at++] = QUOTE;
+    this.length = at;
+  }
+
+  /**
    * The joined literal's inside that the last `passJoinedLiteralFrame` wrote (quotes left out),
    * as a view of the pool: one copy of it, for a caller that keeps the text too, instead of a
    * second gathering of the same literals.
@@ -137,7 +151,7 @@ export class SseOutputBuffer {
     return taken;
   }
 
-  /** Everything since the last take, where nothing can have been passed (only content literals are). */
+  /** Everything since the last take, where no bytes can have been written (see `SseOutput`). */
   takeText(): string {
     if (this.length > this.start) throw new Error("SSE output holds passed bytes: take() it");
     return this.take() as string;
@@ -237,4 +251,17 @@ function writeDigits(target: Uint8Array, at: number, value: number): number {
 /** One byte array for one write. */
 export function toBytes(output: SseOutput): Uint8Array {
   return typeof output === "string" ? encoder.encode(output) : output;
+}
+
+/** Outputs one after another, as one body: text when they all are. */
+export function joinOutputs(outputs: readonly SseOutput[]): string | Uint8Array<ArrayBuffer> {
+  if (outputs.every((output) => typeof output === "string")) return outputs.join("");
+  const parts = outputs.map(toBytes);
+  const joined = new Uint8Array(parts.reduce((length, part) => length + part.length, 0));
+  let at = 0;
+  for (const part of parts) {
+    joined.set(part, at);
+    at += part.length;
+  }
+  return joined;
 }

@@ -17,7 +17,7 @@ export interface StreamTranslator {
   /** Translates one batch of upstream events; the result may be empty. */
   push(events: readonly SseItem[]): SseOutput;
   /** The upstream body ended. */
-  finish(): string;
+  finish(): SseOutput;
   /** The client went away: nothing more is sent, but the translator may still report. */
   cancel(): void;
   readonly ended: boolean;
