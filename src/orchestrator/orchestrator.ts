@@ -12,12 +12,14 @@ import { Pipelines } from "./pipeline/pipeline.js";
 import type { PipelineHost } from "./pipeline/pipeline-host.js";
 import { initialState, PipelineStore } from "./pipeline/pipeline-state.js";
 import { lastRunResult, singleRunPrompt, storeNotes } from "./pipeline/single-run.js";
+import { recoverTasks } from "./recovery.js";
 import { loadRepoConfig, type RepoConfig } from "./repo-config.js";
-import type { RunnerSpec } from "./runner/spec.js";
-import { isWrapperAlive, type RunExit, Supervisor, stopOrphanedAgent } from "./supervisor.js";
+import { singleRunOutcome } from "./run-outcome.js";
+import { runnerSpec } from "./run-spec.js";
+import { type RunExit, Supervisor, stopOrphanedAgent } from "./supervisor.js";
 import { TaskError } from "./task-error.js";
 import { type NewTaskInput, TaskIntake } from "./task-intake.js";
-import { allocatePortBase, portEnv, prepareWorkspace } from "./task-setup.js";
+import { allocatePortBase, prepareWorkspace } from "./task-setup.js";
 import { ACTIVE_STATES, holdsSlot, type TaskState } from "./task-states.js";
 import type { StoredEvent, Task, TaskStore } from "./task-store.js";
 
@@ -184,25 +186,10 @@ export class Orchestrator implements PipelineHost {
 
   private launchRun(task: Task, request: RunInput, config: RepoConfig): number {
     this.pendingRuns.delete(task.id);
-    const { prompt, resumeSessionId } = request;
     const agent = request.agent ?? task.agent;
     const model = request.model === undefined ? task.model : request.model;
     const run = task.runs + 1;
-    const spec: RunnerSpec = {
-      taskId: String(task.id),
-      agent,
-      prompt,
-      cwd: task.worktree,
-      taskDir: task.taskDir,
-      ...(model ? { model } : {}),
-      ...(request.readOnly ? { readOnly: true } : {}),
-      yolo: task.yolo,
-      permissionMode: config.claude.permissionMode,
-      ...(resumeSessionId ? { resumeSessionId } : {}),
-      env: { ...portEnv(task.portBase, config), ...stringEnv(this.options.agentEnv) },
-      commitMessage: request.commitMessage ?? commitMessage(task),
-      groveHome: this.options.home,
-    };
+    const spec = runnerSpec(task, { ...request, agent, model }, config, this.options);
     const env = { ...process.env, ...this.options.agentEnv, GROVE_HOME: this.options.home };
     const pid = this.supervisor.start(spec, run, task.eventsOffset, env);
     this.setState(task.id, "running", { runs: run, pid, error: null });
@@ -210,7 +197,7 @@ export class Orchestrator implements PipelineHost {
       run,
       agent,
       model,
-      resumed: resumeSessionId !== undefined,
+      resumed: request.resumeSessionId !== undefined,
       ...(request.role ? { role: request.role } : {}),
       ...(request.readOnly ? { readOnly: true } : {}),
     });
@@ -259,25 +246,7 @@ export class Orchestrator implements PipelineHost {
       this.schedule();
       return;
     }
-    const asked = askedDuringLastRun(this.store.events(taskId));
-    let state: TaskState;
-    let error: string | null = null;
-    if (!exit) {
-      state = "interrupted";
-      error = "the agent stopped without finishing (its process died); grove resume continues it";
-    } else if (exit.status === "success") {
-      state = asked
-        ? "waiting-for-input"
-        : task.kind === "research" || task.kind === "explain"
-          ? "archived"
-          : "done";
-    } else if (exit.status === "aborted") {
-      state = "interrupted";
-      error = "stopped before finishing; grove resume continues it";
-    } else {
-      state = "failed";
-      error = task.summary ?? `the agent ended with status ${exit.status}`;
-    }
+    const { state, error } = singleRunOutcome(task, exit, this.store.events(taskId));
     this.log(taskId, "run_finished", {
       run,
       status: exit?.status ?? "crashed",
@@ -296,37 +265,7 @@ export class Orchestrator implements PipelineHost {
 
   /** After a restart: follow agents that are still alive, mark the others interrupted. */
   recover(): void {
-    for (const task of this.store.list([...ACTIVE_STATES])) {
-      // Holding no slot, it has no agent: it waits on the user (a question, an inbox gate).
-      if (!holdsSlot(task)) continue;
-      const step = this.pipelines.get(task.id)?.step;
-      if (step === "verify" && task.state === "running") {
-        this.log(task.id, "pipeline_retry", { step });
-        void this.pipelines
-          .retry(task)
-          .catch((error: Error) => this.setState(task.id, "failed", { error: `verify: ${error.message}` }));
-        continue;
-      }
-      if (task.state === "setting-up" || !isWrapperAlive(task.pid, task.taskDir)) {
-        // A dead wrapper may still have left its exit file: following reads it and finishes the run.
-        if (task.state !== "setting-up" && task.runs > 0) {
-          this.supervisor.follow(task.id, task.taskDir, task.runs, task.eventsOffset, task.pid ?? -1);
-          continue;
-        }
-        this.setState(task.id, "interrupted", {
-          error: "grove stopped while this task was being set up",
-          pid: null,
-        });
-        continue;
-      }
-      this.supervisor.follow(task.id, task.taskDir, task.runs, task.eventsOffset, task.pid!);
-      this.log(task.id, "reattached", { pid: task.pid });
-    }
-    for (const task of this.store.list(["landing"])) {
-      this.setState(task.id, "done", {
-        error: "grove stopped while this task was landing; nothing was landed, land it again",
-      });
-    }
+    recoverTasks(this);
     this.schedule();
   }
 
@@ -361,25 +300,8 @@ export class Orchestrator implements PipelineHost {
   }
 }
 
-/** Whether the agent's latest run asked the user something (a question or a permission). */
-function askedDuringLastRun(events: StoredEvent[]): boolean {
-  const lastRun = events.findLast((event) => event.type === "run_started")?.seq ?? 0;
-  return events.some((event) => event.type === "question" && event.seq > lastRun);
-}
-
 /** Whether `task` may take a slot: fewer than `concurrency` other tasks of its repository hold one. */
 function slotFree(holders: Task[], task: Task, config: RepoConfig): boolean {
   const others = holders.filter((other) => other.repo === task.repo && other.id !== task.id);
   return others.length < config.concurrency;
-}
-
-function commitMessage(task: Task): string {
-  const firstLine = task.prompt.split("\n")[0]!.slice(0, 72);
-  return `${firstLine}\n\ngrove task ${task.id} (${task.agent}${task.model ? `, ${task.model}` : ""})`;
-}
-
-function stringEnv(env: NodeJS.ProcessEnv | undefined): Record<string, string> {
-  return Object.fromEntries(
-    Object.entries(env ?? {}).filter((entry): entry is [string, string] => entry[1] !== undefined),
-  );
 }
