@@ -17,18 +17,10 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { git } from "../../node/git-exec.js";
 import { inheritAutogroupNice } from "../../node/priority.js";
 import { endProcessGroup, signalGroup } from "../../node/process-group.js";
-import {
-  AGENT_EVENT_VERSION,
-  type AgentEvent,
-  type AgentEventBody,
-  emptyUsage,
-  encodeAgentEvent,
-  parseAgentEvent,
-  type SessionStatus,
-} from "../../protocol/agent-events.js";
 import { commitAll } from "../git/commit.js";
 import type { AgentLaunch } from "./agent-command.js";
 import { type PreparedLaunch, prepareLaunch } from "./launch-setup.js";
+import { RunLog } from "./run-log.js";
 import {
   type RunExit,
   type RunFiles,
@@ -68,10 +60,7 @@ interface RunOutcome {
 
 class AgentRun {
   private readonly files: RunFiles;
-  /** The envelope's session: the agent's own session id once known, else the task id. */
-  private session: string;
-  private agentSessionId: string | undefined;
-  private finishedStatus: SessionStatus | undefined;
+  private readonly log: RunLog;
   private aborted = false;
   private child: ChildProcess | undefined;
   private killTimer: NodeJS.Timeout | undefined;
@@ -81,8 +70,7 @@ class AgentRun {
     private readonly run: number,
   ) {
     this.files = runFiles(spec.taskDir, run);
-    this.session = spec.resumeSessionId ?? spec.taskId;
-    this.agentSessionId = spec.resumeSessionId;
+    this.log = new RunLog(this.files, spec.taskId, spec.resumeSessionId);
   }
 
   async execute(): Promise<number> {
@@ -100,10 +88,10 @@ class AgentRun {
       outcome = await this.runAgent();
     } catch (error) {
       const message = `grove's agent wrapper failed: ${errorText(error)}`;
-      this.stderrNote(message);
+      this.log.note(message);
       if (this.child?.pid !== undefined) await endProcessGroup(this.child.pid, AGENT_GROUP_END); // Never leave the agent orphaned.
-      this.emit({ type: "error", message, fatal: true });
-      if (!this.finishedStatus) this.finish("error", message);
+      this.log.emit({ type: "error", message, fatal: true });
+      if (!this.log.finishedStatus) this.log.finish("error", message);
       outcome = {
         status: "crashed",
         exitCode: this.child?.exitCode ?? null,
@@ -120,7 +108,7 @@ class AgentRun {
         if (!commit && headAfter && headAfter !== headBefore) commit = headAfter; // The agent committed itself.
       } catch (error) {
         const message = `could not commit the agent's work in ${this.spec.cwd}: ${errorText(error)}`;
-        this.emit({ type: "error", message, fatal: true });
+        this.log.emit({ type: "error", message, fatal: true });
         if (outcome.status === "success") outcome = { ...outcome, status: "error" };
       }
     }
@@ -130,7 +118,7 @@ class AgentRun {
       signal: outcome.signal,
       status: outcome.status,
       ...(commit ? { commit } : {}),
-      ...(this.agentSessionId ? { sessionId: this.agentSessionId } : {}),
+      ...(this.log.agentSessionId ? { sessionId: this.log.agentSessionId } : {}),
       finishedAt: new Date().toISOString(),
     };
     writeJsonAtomic(this.files.exit, exit);
@@ -148,44 +136,44 @@ class AgentRun {
       ran: false,
     });
     if (!existsSync(this.spec.cwd)) {
-      return notStarted(this.fail(`the task worktree ${this.spec.cwd} does not exist`));
+      return notStarted(this.log.fail(`the task worktree ${this.spec.cwd} does not exist`));
     }
 
     let prepared: PreparedLaunch;
     try {
       prepared = await prepareLaunch(this.spec, this.files);
     } catch (error) {
-      return notStarted(this.fail(errorText(error)));
+      return notStarted(this.log.fail(errorText(error)));
     }
     const { launch, translator, router } = prepared;
     try {
       if (this.aborted) {
-        this.finish("aborted", "stopped by grove before the agent started");
+        this.log.finish("aborted", "stopped by grove before the agent started");
         return notStarted("aborted");
       }
       const started = await this.start(launch);
-      if (!started.ok) return notStarted(this.fail(started.message));
+      if (!started.ok) return notStarted(this.log.fail(started.message));
       const child = started.child;
 
       const exit = await this.follow(child, translator);
       await endProcessGroup(child.pid!, AGENT_GROUP_END);
 
-      const finishedByAgent = this.finishedStatus;
+      const finishedByAgent = this.log.finishedStatus;
       const agentExit: AgentExit = { code: exit.code, signal: exit.signal, aborted: this.aborted };
       if (translator) {
-        for (const body of translator.end(agentExit)) this.emit(body);
-      } else if (!this.finishedStatus) {
-        if (this.aborted) this.finish("aborted", "stopped by grove");
+        for (const body of translator.end(agentExit)) this.log.emit(body);
+      } else if (!this.log.finishedStatus) {
+        if (this.aborted) this.log.finish("aborted", "stopped by grove");
         else {
           const message = `grove agent ${describeExit(agentExit)} without finishing its session; see agent-stderr.log in the task directory`;
-          this.emit({ type: "error", message, fatal: true });
-          this.finish("error", message);
+          this.log.emit({ type: "error", message, fatal: true });
+          this.log.finish("error", message);
         }
       }
       let status: RunExit["status"];
       if (finishedByAgent) status = finishedByAgent;
-      else if (this.aborted && this.finishedStatus !== "success") status = "aborted";
-      else if (this.finishedStatus === "success") status = "success";
+      else if (this.aborted && this.log.finishedStatus !== "success") status = "aborted";
+      else if (this.log.finishedStatus === "success") status = "success";
       else status = "crashed";
       return { status, exitCode: exit.code, signal: exit.signal, ran: true };
     } finally {
@@ -233,9 +221,9 @@ class AgentRun {
     const lines = createInterface({ input: child.stdout!, crlfDelay: Number.POSITIVE_INFINITY });
     lines.on("line", (line) => {
       try {
-        this.handleLine(line, translator);
+        this.log.agentLine(line, translator);
       } catch (error) {
-        this.stderrNote(`could not handle an agent output line: ${errorText(error)}`);
+        this.log.note(`could not handle an agent output line: ${errorText(error)}`);
       }
     });
     const drained = new Promise<void>((resolve) => lines.once("close", resolve));
@@ -250,65 +238,6 @@ class AgentRun {
     lines.close();
     child.stdout?.destroy();
     return exit;
-  }
-
-  private handleLine(line: string, translator: AgentTranslator | undefined): void {
-    if (line.trim() === "") return;
-    if (!translator) {
-      // grove agent --json already speaks the protocol: pass its lines through as they are.
-      const event = parseAgentEvent(line);
-      if (!event) {
-        this.stderrNote(`stdout: ${line}`);
-        return;
-      }
-      if (event.type === "session_started" && typeof event.session === "string") {
-        this.session = event.session;
-        this.agentSessionId = event.session;
-      }
-      if (event.type === "session_finished" && "status" in event)
-        this.finishedStatus = event.status as SessionStatus;
-      appendFileSync(this.files.events, `${line.trimEnd()}\n`);
-      return;
-    }
-    const bodies = translator(line);
-    if (translator.sessionId) {
-      this.session = translator.sessionId;
-      this.agentSessionId = translator.sessionId;
-    }
-    if (bodies.length === 0 && !line.trimStart().startsWith("{")) this.stderrNote(`stdout: ${line}`);
-    for (const body of bodies) this.emit(body);
-  }
-
-  /** Appends one event: a single write of one whole line. */
-  private emit(body: AgentEventBody): void {
-    const event = {
-      v: AGENT_EVENT_VERSION,
-      ts: new Date().toISOString(),
-      session: this.session,
-      ...body,
-    } as AgentEvent;
-    appendFileSync(this.files.events, encodeAgentEvent(event));
-    if (event.type === "session_finished") this.finishedStatus = event.status;
-  }
-
-  private finish(status: SessionStatus, summary: string): void {
-    this.emit({ type: "session_finished", status, summary, usage: emptyUsage(), turns: 0, duration_ms: 0 });
-  }
-
-  /** The agent could not run: an error event and a finished session saying why. */
-  private fail(message: string): SessionStatus {
-    this.stderrNote(message);
-    this.emit({ type: "error", message, fatal: true });
-    this.finish("error", message);
-    return "error";
-  }
-
-  private stderrNote(text: string): void {
-    try {
-      appendFileSync(this.files.stderr, `grove: ${text}\n`);
-    } catch {
-      // Nowhere left to report to.
-    }
   }
 
   private abort(): void {
@@ -345,15 +274,7 @@ function reportUnreadableSpec(specPath: string, error: unknown): number {
   const files = runFiles(taskDir, runNumberOf(specPath));
   try {
     appendFileSync(files.stderr, `grove: ${message}\n`);
-    const event = {
-      v: AGENT_EVENT_VERSION,
-      ts: new Date().toISOString(),
-      session: "unknown",
-      type: "error",
-      message,
-      fatal: true,
-    } satisfies AgentEvent;
-    appendFileSync(files.events, encodeAgentEvent(event));
+    new RunLog(files, "unknown").emit({ type: "error", message, fatal: true });
     writeJsonAtomic(files.exit, {
       exitCode: null,
       signal: null,
