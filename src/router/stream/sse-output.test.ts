@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { SseOutputBuffer, toBytes } from "./sse-output.js";
+import { joinOutputs, SseOutputBuffer, toBytes } from "./sse-output.js";
 
 const decoder = new TextDecoder();
 const encoder = new TextEncoder();
@@ -103,5 +103,24 @@ describe("SseOutputBuffer", () => {
     const out = new SseOutputBuffer();
     out.passLiteralFrames(encoder.encode('"x"'), [0, 3], frameOf("", ""));
     expect(() => out.takeText()).toThrow(/passed bytes/);
+  });
+
+  it("writes a literal given as its inside's bytes between text, quoted", () => {
+    const out = new SseOutputBuffer();
+    out.write('{"text":');
+    out.writeQuoted(encoder.encode('h\\u00e9 \\"q\\" é'));
+    out.write("}");
+    const written = decoder.decode(toBytes(out.take()));
+    expect(written).toBe('{"text":"h\\u00e9 \\"q\\" é"}');
+    expect(JSON.parse(written)).toEqual({ text: 'hé "q" é' });
+  });
+});
+
+describe("joinOutputs", () => {
+  it("joins text as text, and text with bytes as bytes, in order", () => {
+    expect(joinOutputs(["a", "", "b"])).toBe("ab");
+    const joined = joinOutputs(["é ", encoder.encode("bytes"), " end"]);
+    expect(joined).toBeInstanceOf(Uint8Array);
+    expect(decoder.decode(toBytes(joined))).toBe("é bytes end");
   });
 });

@@ -1,10 +1,11 @@
 /**
  * A translator's client SSE, as it is made and as it goes out. Mostly text; but upstream content
- * literals (and texts joined from them) pass through as the bytes they came in, beside frame parts encoded once. Once the
- * first such piece comes, everything is assembled straight into a byte pool, and a take hands
- * out a view of the pool's newest bytes: no copy and no allocation of memory per write. A pool
- * that is full is left to the views taken from it, and the next one is twice as large (up to
- * POOL_MAX), so a long stream allocates a few large buffers rather than one per write.
+ * literals (and texts joined from them) pass through as the bytes they came in, beside frame
+ * parts encoded once. Once the first such piece comes, everything is assembled straight into a
+ * byte pool, and a take hands out a view of the pool's newest bytes: no copy and no allocation of
+ * memory per write. A pool that is full is left to the views taken from it, and the next one is
+ * twice as large (up to POOL_MAX), so a long stream allocates a few large buffers rather than one
+ * per write.
  */
 import { copyInsides, literalsLength } from "./literal-bounds.js";
 
