@@ -52,16 +52,6 @@ export function decodeBody(exchange: Pick<Exchange, "body" | "bodyBase64">): Uin
   return Uint8Array.from(atob(exchange.bodyBase64), (char) => char.charCodeAt(0));
 }
 
-export function concatBytes(chunks: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(chunks.reduce((sum, chunk) => sum + chunk.byteLength, 0));
-  let at = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, at);
-    at += chunk.byteLength;
-  }
-  return out;
-}
-
 /** `message (cause)`, the way the stream translator reports a failure, so replays read the same. */
 export function describeError(error: unknown): string {
   if (!(error instanceof Error)) return String(error);

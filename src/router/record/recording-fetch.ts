@@ -3,10 +3,12 @@
  * passes to the router (no buffering, so the client still streams live) and the exchange is
  * handed to the recorder once the body ends, fails or is cancelled.
  */
+
+import { concatBytes } from "../bytes.js";
 import type { RouterConfig } from "../config/config-schema.js";
 import type { Logger } from "../log.js";
 import { IN_PROCESS_URL_PREFIX } from "../upstream/in-process.js";
-import { concatBytes, describeError, type Exchange, encodeBody, type Recorder } from "./exchange.js";
+import { describeError, type Exchange, encodeBody, type Recorder } from "./exchange.js";
 
 type Label = Pick<Exchange, "provider" | "api">;
 

@@ -7,6 +7,7 @@
  * twice as large (up to POOL_MAX), so a long stream allocates a few large buffers rather than one
  * per write.
  */
+import { concatBytes } from "../bytes.js";
 import { copyInsides, literalsLength } from "./literal-bounds.js";
 
 /** Text alone, or (when bytes were passed through or written) all of it as UTF-8. */
@@ -257,12 +258,5 @@ export function toBytes(output: SseOutput): Uint8Array {
 /** Outputs one after another, as one body: text when they all are. */
 export function joinOutputs(outputs: readonly SseOutput[]): string | Uint8Array<ArrayBuffer> {
   if (outputs.every((output) => typeof output === "string")) return outputs.join("");
-  const parts = outputs.map(toBytes);
-  const joined = new Uint8Array(parts.reduce((length, part) => length + part.length, 0));
-  let at = 0;
-  for (const part of parts) {
-    joined.set(part, at);
-    at += part.length;
-  }
-  return joined;
+  return concatBytes(outputs.map(toBytes));
 }
