@@ -116,6 +116,11 @@ export function addUsage(total: AgentUsage, more: Partial<AgentUsage>): AgentUsa
   };
 }
 
+/** `body` in its envelope: the protocol version, the time now and the session it belongs to. */
+export function agentEvent(session: string, body: AgentEventBody): AgentEvent {
+  return { v: AGENT_EVENT_VERSION, ts: new Date().toISOString(), session, ...body } as AgentEvent;
+}
+
 export function encodeAgentEvent(event: AgentEvent | UnknownAgentEvent): string {
   return `${JSON.stringify(event)}\n`;
 }

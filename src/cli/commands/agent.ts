@@ -9,9 +9,8 @@ import { loadSystemPrompt } from "../../agent/system-prompt.js";
 import { createReadOnlyTools, createTools } from "../../agent/tools/index.js";
 import { groveHome } from "../../node/paths.js";
 import {
-  AGENT_EVENT_VERSION,
-  type AgentEvent,
   type AgentEventBody,
+  agentEvent,
   emptyUsage,
   encodeAgentEvent,
 } from "../../protocol/agent-events.js";
@@ -92,12 +91,7 @@ export default defineCommand({
           (t) => process.stderr.write(t),
         );
     const emit = (body: AgentEventBody) => {
-      const event = {
-        v: AGENT_EVENT_VERSION,
-        ts: new Date().toISOString(),
-        session: session.id,
-        ...body,
-      } as AgentEvent;
+      const event = agentEvent(session.id, body);
       if (render) render(event);
       else process.stdout.write(encodeAgentEvent(event));
       if (event.type === "turn_completed") store.save(session);

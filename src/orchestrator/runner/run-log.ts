@@ -6,9 +6,8 @@
  */
 import { appendFileSync } from "node:fs";
 import {
-  AGENT_EVENT_VERSION,
-  type AgentEvent,
   type AgentEventBody,
+  agentEvent,
   emptyUsage,
   encodeAgentEvent,
   parseAgentEvent,
@@ -35,12 +34,7 @@ export class RunLog {
 
   /** Appends one event: a single write of one whole line. */
   emit(body: AgentEventBody): void {
-    const event = {
-      v: AGENT_EVENT_VERSION,
-      ts: new Date().toISOString(),
-      session: this.session,
-      ...body,
-    } as AgentEvent;
+    const event = agentEvent(this.session, body);
     appendFileSync(this.files.events, encodeAgentEvent(event));
     if (event.type === "session_finished") this.finishedStatus = event.status;
   }
