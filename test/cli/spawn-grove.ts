@@ -1,8 +1,11 @@
 /** Runs the built `grove` CLI (dist/cli/main.js) as a real child process, for CLI and e2e tests. */
 import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { connect, createServer } from "node:net";
 import { fileURLToPath } from "node:url";
+import { childPids } from "../../bench/lib/proc.js";
+
+export { childPids };
 
 export const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
 export const groveMain = fileURLToPath(new URL("../../dist/cli/main.js", import.meta.url));
@@ -213,12 +216,6 @@ stderr: ${stderr}`),
     },
     exited,
   };
-}
-
-/** The processes `pid` started (from its main thread, where node spawns them). */
-export function childPids(pid: number): number[] {
-  const text = readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8").trim();
-  return text === "" ? [] : text.split(" ").map(Number);
 }
 
 /** A port that was free a moment ago (listen on 0, read it, close). */
