@@ -3,7 +3,6 @@
  * passes to the router (no buffering, so the client still streams live) and the exchange is
  * handed to the recorder once the body ends, fails or is cancelled.
  */
-
 import { concatBytes } from "../bytes.js";
 import type { RouterConfig } from "../config/config-schema.js";
 import type { Logger } from "../log.js";
